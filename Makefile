@@ -1,0 +1,125 @@
+# weibao — a terminal helpdesk console for software maintenance teams.
+# `make run` and `make test` are all the set-up a newcomer needs.
+
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BINDIR    = $(PREFIX)/bin
+DATADIR   = $(PREFIX)/share/weibao
+MANDIR    = $(PREFIX)/share/man
+LOCALEDIR = $(PREFIX)/share/locale
+VERSION   = 0.1.0
+
+CC      ?= gcc
+PKGS     = ncursesw sqlite3 libesmtp-1.0 gmime-3.0 libical inih cmocka
+# pkg-config name -> Debian package that provides it
+DEBPKG_ncursesw     = libncurses-dev
+DEBPKG_sqlite3      = libsqlite3-dev
+DEBPKG_libesmtp-1.0 = libesmtp-dev
+DEBPKG_gmime-3.0    = libgmime-3.0-dev
+DEBPKG_libical      = libical-dev
+DEBPKG_inih         = libinih-dev
+DEBPKG_cmocka       = libcmocka-dev
+# tools the tests drive: a real SMTP server, a real terminal, gettext's tools
+TOOLS    = /usr/bin/tmux:tmux /usr/bin/msgfmt:gettext /usr/lib/python3/dist-packages/aiosmtpd:python3-aiosmtpd \
+           /usr/bin/pkg-config:pkg-config /usr/bin/sqlite3:sqlite3
+
+APP_PKGS   = $(filter-out cmocka,$(PKGS))
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(APP_PKGS) 2>/dev/null)
+TEST_LIBS  = $(PKG_LIBS) $(shell pkg-config --libs cmocka 2>/dev/null)
+
+WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+CPPFLAGS = -Iinclude -D_GNU_SOURCE -D_XOPEN_SOURCE_EXTENDED -DWB_VERSION='"$(VERSION)"' \
+           -DWB_LOCALEDIR='"$(LOCALEDIR)"' -DWB_DATADIR='"$(DATADIR)"'
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(CPPFLAGS) $(PKG_CFLAGS)
+SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+SRCS     = $(wildcard src/*.c)
+LIB_SRCS = $(filter-out src/main.c,$(SRCS))
+OBJS     = $(LIB_SRCS:src/%.c=build/obj/%.o)
+SAN_OBJS = $(LIB_SRCS:src/%.c=build/san/%.o)
+UNIT     = $(wildcard tests/unit/test_*.c)
+UNIT_BIN = $(UNIT:tests/unit/%.c=build/tests/%)
+UNIT_SAN = $(UNIT:tests/unit/%.c=build/tests-san/%)
+HDRS     = $(wildcard include/*.h)
+
+DEMO_DB ?= build/demo.db
+
+.PHONY: all deps run test unit unit-san shell-tests bench install clean pot fuzz
+
+all: weibao
+
+deps:
+	@missing=""; \
+	for p in $(PKGS); do pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
+	debs=""; \
+	for p in $$missing; do case $$p in \
+	  ncursesw) debs="$$debs $(DEBPKG_ncursesw)";; sqlite3) debs="$$debs $(DEBPKG_sqlite3)";; \
+	  libesmtp-1.0) debs="$$debs $(DEBPKG_libesmtp-1.0)";; gmime-3.0) debs="$$debs $(DEBPKG_gmime-3.0)";; \
+	  libical) debs="$$debs $(DEBPKG_libical)";; inih) debs="$$debs $(DEBPKG_inih)";; \
+	  cmocka) debs="$$debs $(DEBPKG_cmocka)";; esac; done; \
+	for t in $(TOOLS); do [ -e "$${t%%:*}" ] || debs="$$debs $${t##*:}"; done; \
+	command -v pkg-config >/dev/null || debs="pkg-config $$debs"; \
+	if [ -n "$$debs" ]; then \
+	  echo "weibao: installing missing Debian packages:$$debs"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$debs >/dev/null \
+	    || { echo "weibao: apt-get install$$debs failed" >&2; exit 1; }; \
+	else echo "weibao: all build dependencies are present"; fi
+
+weibao: build/obj/main.o build/libweibao.a
+	@echo "  CCLD  $@"; $(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+build/libweibao.a: $(OBJS)
+	@rm -f $@
+	@ar rcs $@ $^
+
+build/obj/%.o: src/%.c $(HDRS) | build/obj
+	@echo "  CC    $<"; $(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+build/san/%.o: src/%.c $(HDRS) | build/san
+	@echo "  CC    $< (asan+ubsan)"; $(CC) $(ALL_CFLAGS) $(SAN) -O1 -c -o $@ $<
+
+build/libweibao-san.a: $(SAN_OBJS)
+	@rm -f $@
+	@ar rcs $@ $^
+
+build/tests/%: tests/unit/%.c tests/unit/testutil.h build/libweibao.a | build/tests
+	@echo "  CCLD  $@"; $(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< build/libweibao.a $(TEST_LIBS) -lm
+
+build/tests-san/%: tests/unit/%.c tests/unit/testutil.h build/libweibao-san.a | build/tests-san
+	@echo "  CCLD  $@"; $(CC) $(ALL_CFLAGS) $(SAN) -Itests/unit -o $@ $< build/libweibao-san.a $(TEST_LIBS) -lm
+
+build/obj build/san build/tests build/tests-san:
+	@mkdir -p $@
+
+run: deps weibao
+	@[ -f $(DEMO_DB) ] || ./weibao --db $(DEMO_DB) demo
+	./weibao --db $(DEMO_DB)
+
+# Every test: unit tests, the same under ASan+UBSan, then the binary driven from the shell and in tmux.
+test: deps
+	@$(MAKE) --no-print-directory weibao $(UNIT_BIN) $(UNIT_SAN)
+	@$(MAKE) --no-print-directory unit unit-san shell-tests
+
+unit: $(UNIT_BIN)
+	@WB_TEST_ROOT=$(CURDIR) tests/run-unit build/tests
+
+unit-san: $(UNIT_SAN)
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 WB_TEST_ROOT=$(CURDIR) tests/run-unit build/tests-san
+
+shell-tests: weibao
+	@tests/run-shell
+
+bench: weibao
+	@bench/run
+
+install: weibao
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/themes $(DESTDIR)$(MANDIR)/man1
+	install -m 755 weibao $(DESTDIR)$(BINDIR)/weibao
+	install -m 644 themes/* $(DESTDIR)$(DATADIR)/themes/ 2>/dev/null || true
+	install -m 644 docs/weibao.1 $(DESTDIR)$(MANDIR)/man1/weibao.1
+
+clean:
+	rm -rf build weibao
