@@ -47,6 +47,8 @@ bool sla_calendar_is_holiday(const struct sla_calendar *cal, const char *ymd);
 /* True when the instant t lies inside business time. */
 bool sla_is_working(const struct sla_calendar *cal, wb_time t);
 
+/* Times are taken as 1970..9999 (clamped) and amounts as at most 500 years. */
+
 /* Business seconds between from and to (0 when to <= from). */
 int64_t sla_elapsed(const struct sla_calendar *cal, wb_time from, wb_time to);
 /* The instant when `secs` business seconds have passed after start. A start outside working
@@ -57,7 +59,8 @@ wb_time sla_add(const struct sla_calendar *cal, wb_time start, int64_t secs);
 /* While a ticket waits on the customer the clock pauses: given the due time and the pause
  * interval [paused_at, resumed_at), returns the new due time: the business time that was
  * left at paused_at is counted again from resumed_at (equivalently, the business time of
- * the pause is added to due). A pause that starts at or after the due changes nothing. */
+ * the pause is added to due). A pause that starts at or after the due, or that holds no
+ * business time (a weekend, a night), changes nothing. */
 wb_time sla_resume(const struct sla_calendar *cal, wb_time due, wb_time paused_at, wb_time resumed_at);
 
 #define SLA_STATES(X) \

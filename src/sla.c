@@ -151,15 +151,26 @@ static wb_time tz_to_utc(icaltimezone *z, int64_t local)
 
 /* ---- the calendar as used by one call ---- */
 
+/* The offset at local midnight of day k, as seen with offset `hint` (memo for one call). */
+struct probe {
+	int64_t k;
+	int hint, v;
+	bool valid;
+};
+
 struct ctx {
 	const struct sla_calendar *cal;
 	icaltimezone *z;
 	bool always;
+	bool holidays_sorted;
 	int64_t start_secs, end_secs; /* working hours in local seconds after midnight */
+	int hint;                     /* the zone's offset on the days being walked */
+	struct probe probes[4];
 };
 
-static void ctx_init(struct ctx *c, const struct sla_calendar *cal)
+static void ctx_init(struct ctx *c, const struct sla_calendar *cal, wb_time near)
 {
+	memset(c, 0, sizeof *c);
 	c->cal = cal;
 	c->z = tz_lookup(cal->tz);
 	int ds = cal->day_start < 0 ? 0 : cal->day_start;
@@ -167,11 +178,29 @@ static void ctx_init(struct ctx *c, const struct sla_calendar *cal)
 	c->start_secs = (int64_t)ds * 60;
 	c->end_secs = (int64_t)de * 60;
 	c->always = cal->always || (cal->workdays & 0x7f) == 0 || de <= ds;
+	c->holidays_sorted = true;
+	for (size_t i = 1; i < cal->n_holidays; i++)
+		if (!cal->holidays[i - 1] || !cal->holidays[i] ||
+		    strcmp(cal->holidays[i - 1], cal->holidays[i]) > 0)
+			c->holidays_sorted = false;
+	c->hint = tz_offset(c->z, near);
 }
 
 static int64_t ctx_local_day(const struct ctx *c, wb_time t)
 {
 	return floor_div(t + tz_offset(c->z, t), DAY_SECS);
+}
+
+static int ctx_probe(struct ctx *c, int64_t k)
+{
+	struct probe *p = &c->probes[k & 3];
+	if (!p->valid || p->k != k || p->hint != c->hint) {
+		p->k = k;
+		p->hint = c->hint;
+		p->v = tz_offset(c->z, k * DAY_SECS - c->hint);
+		p->valid = true;
+	}
+	return p->v;
 }
 
 bool sla_calendar_is_holiday(const struct sla_calendar *cal, const char *ymd)
@@ -184,6 +213,24 @@ bool sla_calendar_is_holiday(const struct sla_calendar *cal, const char *ymd)
 	return false;
 }
 
+static bool ctx_holiday(const struct ctx *c, const char *ymd)
+{
+	if (!c->holidays_sorted)
+		return sla_calendar_is_holiday(c->cal, ymd);
+	size_t lo = 0, hi = c->cal->n_holidays;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int r = strcmp(c->cal->holidays[mid], ymd);
+		if (r == 0)
+			return true;
+		if (r < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
 static bool ctx_workday(const struct ctx *c, int64_t day)
 {
 	if (!(c->cal->workdays & (1u << weekday_of_day(day))))
@@ -192,27 +239,49 @@ static bool ctx_workday(const struct ctx *c, int64_t day)
 		return true;
 	char buf[11];
 	format_day(day, buf);
-	return !sla_calendar_is_holiday(c->cal, buf);
+	return !ctx_holiday(c, buf);
 }
 
-/* The working interval [*ws, *we) of local day `day`; false when the day does not work. */
-static bool ctx_interval(const struct ctx *c, int64_t day, wb_time *ws, wb_time *we)
+/* The working interval [*ws, *we) of local day `day`; false when the day does not work.
+ * Fast path: when the offset at the local midnights before, of and after the day is the
+ * same, the whole day has that offset (zones never switch twice within 24 hours) and the
+ * wall times convert by subtraction; otherwise each end is converted exactly. */
+static bool ctx_interval(struct ctx *c, int64_t day, wb_time *ws, wb_time *we)
 {
 	if (!ctx_workday(c, day))
 		return false;
-	*ws = tz_to_utc(c->z, day * DAY_SECS + c->start_secs);
-	*we = tz_to_utc(c->z, day * DAY_SECS + c->end_secs);
+	int64_t ls = day * DAY_SECS + c->start_secs, le = day * DAY_SECS + c->end_secs;
+	int o = c->hint;
+	if (!c->z || (ctx_probe(c, day - 1) == o && ctx_probe(c, day) == o && ctx_probe(c, day + 1) == o)) {
+		*ws = ls - o;
+		*we = le - o;
+	} else {
+		*ws = tz_to_utc(c->z, ls);
+		*we = tz_to_utc(c->z, le);
+		c->hint = tz_offset(c->z, (day + 1) * DAY_SECS - o);
+	}
 	return *we > *ws;
 }
 
 /* ---- public arithmetic ---- */
 
+/* Inputs are clamped to 1970..9999 and amounts to 500 years, so no sum overflows. */
+#define MAX_TIME ((wb_time)253402300799) /* 9999-12-31T23:59:59Z */
+#define MAX_SECS ((int64_t)500 * 366 * DAY_SECS)
+
+static wb_time clamp_time(wb_time t)
+{
+	return t < 0 ? 0 : t > MAX_TIME ? MAX_TIME : t;
+}
+
 int64_t sla_elapsed(const struct sla_calendar *cal, wb_time from, wb_time to)
 {
+	from = clamp_time(from);
+	to = clamp_time(to);
 	if (to <= from)
 		return 0;
 	struct ctx c;
-	ctx_init(&c, cal);
+	ctx_init(&c, cal, from);
 	if (c.always)
 		return to - from;
 	/* One day either side: a zone that switches at midnight can move the local date back. */
@@ -230,15 +299,19 @@ int64_t sla_elapsed(const struct sla_calendar *cal, wb_time from, wb_time to)
 	return sum;
 }
 
-/* Enough for 500 years of counting; a calendar only gets here with absurd inputs. */
-#define MAX_DAYS (500 * 366)
+/* Days walked at most: a calendar with working time reaches any amount up to MAX_SECS
+ * well before this unless it lists thousands of holidays. */
+#define MAX_DAYS (4000 * 366)
 
 wb_time sla_add(const struct sla_calendar *cal, wb_time start, int64_t secs)
 {
 	if (secs < 0)
 		secs = 0;
+	if (secs > MAX_SECS)
+		secs = MAX_SECS;
+	start = clamp_time(start);
 	struct ctx c;
-	ctx_init(&c, cal);
+	ctx_init(&c, cal, start);
 	if (c.always)
 		return start + secs;
 	wb_time cur = start;
@@ -263,7 +336,7 @@ wb_time sla_add(const struct sla_calendar *cal, wb_time start, int64_t secs)
 bool sla_is_working(const struct sla_calendar *cal, wb_time t)
 {
 	struct ctx c;
-	ctx_init(&c, cal);
+	ctx_init(&c, cal, t);
 	if (c.always)
 		return true;
 	int64_t d = ctx_local_day(&c, t);
@@ -279,6 +352,8 @@ wb_time sla_resume(const struct sla_calendar *cal, wb_time due, wb_time paused_a
 {
 	if (due == 0 || paused_at >= due || resumed_at <= paused_at)
 		return due;
+	if (sla_elapsed(cal, paused_at, resumed_at) == 0)
+		return due; /* the pause held no business time (a weekend, a night) */
 	int64_t left = sla_elapsed(cal, paused_at, due);
 	return sla_add(cal, resumed_at, left);
 }

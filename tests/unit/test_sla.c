@@ -3,6 +3,7 @@
 #include "sla.h"
 
 #include <locale.h>
+#include <time.h>
 
 #define H 3600
 #define M 60
@@ -67,8 +68,10 @@ static void test_start_outside_hours(void **state)
 	assert_time(sla_add(&cal, utc("2026-11-24 18:00"), 0), utc("2026-11-25 09:00")); /* end excluded */
 	/* A target ending exactly at closing time is due at closing time, not next morning. */
 	assert_time(sla_add(&cal, utc("2026-11-24 17:00"), H), utc("2026-11-24 18:00"));
-	/* A negative amount counts as zero. */
+	/* A negative amount counts as zero; an absurd one neither overflows nor hangs. */
 	assert_time(sla_add(&cal, utc("2026-11-24 07:00"), -5), utc("2026-11-24 09:00"));
+	assert_true(sla_add(&cal, utc("2026-11-24 07:00"), INT64_MAX) > utc("2400-01-01 00:00"));
+	assert_true(sla_elapsed(&cal, INT64_MIN, INT64_MAX) > 0);
 	assert_false(sla_is_working(&cal, utc("2026-11-24 08:59:59")));
 	assert_true(sla_is_working(&cal, utc("2026-11-24 09:00")));
 	assert_true(sla_is_working(&cal, utc("2026-11-24 17:59:59")));
@@ -285,10 +288,85 @@ static void check_inverse(const struct sla_calendar *cal, wb_time base, int n)
 			assert_true(back <= x);
 		if (x > s && sla_is_working(cal, x - 1))
 			assert_time(back, x);
+		/* Resuming restarts what was left at the pause; when something was left that is the
+		 * same as adding the pause's business time to the due. */
+		wb_time p = s + (wb_time)(rng() % (5ULL * 86400)), r = p + (wb_time)(rng() % (9ULL * 86400));
+		int64_t held = sla_elapsed(cal, p, r), left = sla_elapsed(cal, p, t);
+		if (p >= t || held == 0)
+			assert_time(sla_resume(cal, t, p, r), t);
+		else if (left > 0)
+			assert_time(sla_resume(cal, t, p, r), sla_add(cal, t, held));
+		else /* nothing was left: due at the first working moment after the resume */
+			assert_time(sla_resume(cal, t, p, r), sla_add(cal, r, 0));
 		/* Elapsed is additive over a split point. */
 		wb_time m = s + (x - s) / 3;
 		assert_int_equal(sla_elapsed(cal, s, m) + sla_elapsed(cal, m, x), sla_elapsed(cal, s, x));
 	}
+}
+
+/* An independent oracle: the C library's own zone code (TZ set in this test process only),
+ * stepping quarter-hour by quarter-hour (every boundary used below falls on one) and asking
+ * whether each step's wall clock is working time. */
+static int64_t brute_elapsed(const struct sla_calendar *cal, wb_time from, wb_time to)
+{
+	int64_t sum = 0;
+	for (wb_time t = from; t < to; t += 900) {
+		time_t tt = (time_t)t;
+		struct tm tm;
+		localtime_r(&tt, &tm);
+		int min = tm.tm_hour * 60 + tm.tm_min;
+		char ymd[16];
+		strftime(ymd, sizeof ymd, "%Y-%m-%d", &tm);
+		if ((cal->workdays & (1u << tm.tm_wday)) && min >= cal->day_start && min < cal->day_end &&
+		    !sla_calendar_is_holiday(cal, ymd))
+			sum += 900;
+	}
+	return sum;
+}
+
+static void test_matches_libc_zones(void **state)
+{
+	(void)state;
+	const char *zones[] = { "Europe/Berlin", "America/New_York", "Australia/Sydney", "Asia/Shanghai" };
+	/* Hours that start or end inside a repeated hour (02:30 on an autumn switch day) are where
+	 * the two definitions part: the oracle would skip the repeat of 02:00-02:30, sla.c counts
+	 * one stretch from the first 02:30 (see test_dst_berlin). Every other case must agree. */
+	const char *hours[] = { "09:00-18:00", "00:00-24:00", "02:00-18:00", "01:00-03:00" };
+	/* Windows opening 4 days before 2026's switches: New York 03-08 and 11-01, Berlin 03-29
+	 * and 10-25, Sydney 04-05 and 10-04 (Shanghai has none, so it is the control). */
+	const char *windows[] = { "2026-03-04", "2026-03-25", "2026-04-01", "2026-09-30", "2026-10-21", "2026-10-28" };
+	char *old_tz = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
+	struct sla_calendar cal;
+	struct wb_err err = { 0 };
+	sla_calendar_init(&cal, NULL);
+	for (size_t z = 0; z < 4; z++) {
+		setenv("TZ", zones[z], 1);
+		tzset();
+		for (size_t h = 0; h < 4; h++) {
+			assert_int_equal(sla_calendar_set(&cal, h % 2 ? "sun-sat" : "mon-fri,sun", hours[h], zones[z],
+			                                  "2026-03-26 2026-10-01", &err), WB_OK);
+			for (size_t w = 0; w < 18; w++) {
+				/* from within 2 days after the window opens, to at least 5 days later:
+				 * every interval crosses the switch 4 days after the window opens. */
+				wb_time from = utc(windows[w % 6]) + (wb_time)(rng() % (2 * 96)) * 900;
+				wb_time to = from + 5 * 86400 + (wb_time)(rng() % (2 * 96)) * 900;
+				int64_t want = brute_elapsed(&cal, from, to);
+				if (sla_elapsed(&cal, from, to) != want)
+					fail_msg("%s %s from %lld to %lld: got %lld want %lld", zones[z], hours[h],
+					         (long long)from, (long long)to, (long long)sla_elapsed(&cal, from, to),
+					         (long long)want);
+				if (want > 0)
+					assert_int_equal(sla_elapsed(&cal, from, sla_add(&cal, from, want)), want);
+			}
+		}
+	}
+	if (old_tz)
+		setenv("TZ", old_tz, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(old_tz);
+	sla_calendar_clear(&cal);
 }
 
 static void test_inverse_property(void **state)
@@ -471,6 +549,7 @@ int main(void)
 		cmocka_unit_test(test_state_names),
 		cmocka_unit_test(test_dst_berlin),
 		cmocka_unit_test(test_inverse_property),
+		cmocka_unit_test(test_matches_libc_zones),
 		cmocka_unit_test(test_long_spans_are_fast),
 		cmocka_unit_test(test_parse_good),
 		cmocka_unit_test(test_parse_bad),
