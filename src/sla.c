@@ -151,6 +151,14 @@ static wb_time tz_to_utc(icaltimezone *z, int64_t local)
 
 /* ---- the calendar as used by one call ---- */
 
+static bool list_sorted(char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!v[i] || (i > 0 && strcmp(v[i - 1], v[i]) > 0))
+			return false;
+	return true;
+}
+
 /* The offset at local midnight of day k, as seen with offset `hint` (memo for one call). */
 struct probe {
 	int64_t k;
@@ -162,7 +170,7 @@ struct ctx {
 	const struct sla_calendar *cal;
 	icaltimezone *z;
 	bool always;
-	bool holidays_sorted;
+	bool holidays_sorted, extra_sorted;
 	int64_t start_secs, end_secs; /* working hours in local seconds after midnight */
 	int hint;                     /* the zone's offset on the days being walked */
 	struct probe probes[4];
@@ -178,11 +186,8 @@ static void ctx_init(struct ctx *c, const struct sla_calendar *cal, wb_time near
 	c->start_secs = (int64_t)ds * 60;
 	c->end_secs = (int64_t)de * 60;
 	c->always = cal->always || (cal->workdays & 0x7f) == 0 || de <= ds;
-	c->holidays_sorted = true;
-	for (size_t i = 1; i < cal->n_holidays; i++)
-		if (!cal->holidays[i - 1] || !cal->holidays[i] ||
-		    strcmp(cal->holidays[i - 1], cal->holidays[i]) > 0)
-			c->holidays_sorted = false;
+	c->holidays_sorted = list_sorted(cal->holidays, cal->n_holidays);
+	c->extra_sorted = list_sorted(cal->extra_workdays, cal->n_extra_workdays);
 	c->hint = tz_offset(c->z, near);
 }
 
@@ -203,24 +208,22 @@ static int ctx_probe(struct ctx *c, int64_t k)
 	return p->v;
 }
 
-bool sla_calendar_is_holiday(const struct sla_calendar *cal, const char *ymd)
+static bool list_has(char *const *v, size_t n, const char *ymd)
 {
-	if (!ymd)
-		return false;
-	for (size_t i = 0; i < cal->n_holidays; i++)
-		if (cal->holidays[i] && strcmp(cal->holidays[i], ymd) == 0)
+	for (size_t i = 0; i < n; i++)
+		if (v[i] && strcmp(v[i], ymd) == 0)
 			return true;
 	return false;
 }
 
-static bool ctx_holiday(const struct ctx *c, const char *ymd)
+static bool list_has_sorted(char *const *v, size_t n, bool sorted, const char *ymd)
 {
-	if (!c->holidays_sorted)
-		return sla_calendar_is_holiday(c->cal, ymd);
-	size_t lo = 0, hi = c->cal->n_holidays;
+	if (!sorted)
+		return list_has(v, n, ymd);
+	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int r = strcmp(c->cal->holidays[mid], ymd);
+		int r = strcmp(v[mid], ymd);
 		if (r == 0)
 			return true;
 		if (r < 0)
@@ -231,15 +234,24 @@ static bool ctx_holiday(const struct ctx *c, const char *ymd)
 	return false;
 }
 
+bool sla_calendar_is_holiday(const struct sla_calendar *cal, const char *ymd)
+{
+	return ymd && list_has(cal->holidays, cal->n_holidays, ymd);
+}
+
 static bool ctx_workday(const struct ctx *c, int64_t day)
 {
-	if (!(c->cal->workdays & (1u << weekday_of_day(day))))
+	const struct sla_calendar *cal = c->cal;
+	bool usual = cal->workdays & (1u << weekday_of_day(day));
+	if (!usual && cal->n_extra_workdays == 0)
 		return false;
-	if (c->cal->n_holidays == 0)
+	if (usual && cal->n_holidays == 0)
 		return true;
 	char buf[11];
 	format_day(day, buf);
-	return !ctx_holiday(c, buf);
+	if (list_has_sorted(cal->holidays, cal->n_holidays, c->holidays_sorted, buf))
+		return false;
+	return usual || list_has_sorted(cal->extra_workdays, cal->n_extra_workdays, c->extra_sorted, buf);
 }
 
 /* The working interval [*ws, *we) of local day `day`; false when the day does not work.
@@ -370,6 +382,8 @@ enum sla_state sla_evaluate(const struct sla_calendar *cal, wb_time start, wb_ti
 	wb_time t = paused_at && paused_at < now ? paused_at : now;
 	if (t > due)
 		return SLA_BREACHED;
+	if (start <= 0)
+		return SLA_OK; /* no start known: no fraction to measure */
 	if (!(risk > 0.0 && risk <= 1.0))
 		risk = 0.75;
 	int64_t total = sla_elapsed(cal, start, due);
@@ -412,28 +426,40 @@ void sla_calendar_init(struct sla_calendar *cal, const char *tz)
 		snprintf(cal->tz, sizeof cal->tz, "%s", tz);
 }
 
+static void free_list(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static char **copy_list(char *const *v, size_t n)
+{
+	if (!n)
+		return NULL;
+	char **out = xcalloc(n, sizeof *out);
+	for (size_t i = 0; i < n; i++)
+		out[i] = xstrdup(v[i]);
+	return out;
+}
+
 void sla_calendar_clear(struct sla_calendar *cal)
 {
 	if (!cal)
 		return;
-	for (size_t i = 0; i < cal->n_holidays; i++)
-		free(cal->holidays[i]);
-	free(cal->holidays);
+	free_list(cal->holidays, cal->n_holidays);
 	cal->holidays = NULL;
 	cal->n_holidays = 0;
+	free_list(cal->extra_workdays, cal->n_extra_workdays);
+	cal->extra_workdays = NULL;
+	cal->n_extra_workdays = 0;
 }
 
 void sla_calendar_copy(struct sla_calendar *dst, const struct sla_calendar *src)
 {
 	*dst = *src;
-	dst->holidays = NULL;
-	dst->n_holidays = 0;
-	if (src->n_holidays) {
-		dst->holidays = xcalloc(src->n_holidays, sizeof *dst->holidays);
-		for (size_t i = 0; i < src->n_holidays; i++)
-			dst->holidays[i] = xstrdup(src->holidays[i]);
-		dst->n_holidays = src->n_holidays;
-	}
+	dst->holidays = copy_list(src->holidays, src->n_holidays);
+	dst->extra_workdays = copy_list(src->extra_workdays, src->n_extra_workdays);
 }
 
 static const char *const day_names[7] = { "sunday", "monday", "tuesday", "wednesday",
@@ -544,14 +570,8 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void free_list(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-static int parse_holidays(const char *s, char ***out, size_t *n_out, struct wb_err *err)
+/* A list of dates for the setting `what` (named in errors): sorted, without repeats. */
+static int parse_dates(const char *what, const char *s, char ***out, size_t *n_out, struct wb_err *err)
 {
 	char **v = NULL;
 	size_t n = 0, cap = 0;
@@ -568,7 +588,7 @@ static int parse_holidays(const char *s, char ***out, size_t *n_out, struct wb_e
 		if (!parse_ymd(tok, len)) {
 			free_list(v, n);
 			return wb_err_set(err, WB_EINVAL,
-			                  _("holidays: \"%.*s\" is not a date YYYY-MM-DD"), (int)len, tok);
+			                  _("%s: \"%.*s\" is not a date YYYY-MM-DD"), what, (int)len, tok);
 		}
 		if (n == cap) {
 			cap = cap ? cap * 2 : 16;
@@ -609,7 +629,7 @@ int sla_calendar_set(struct sla_calendar *cal, const char *workdays, const char 
 	}
 	char **hol = NULL;
 	size_t n_hol = 0;
-	if (holidays && parse_holidays(holidays, &hol, &n_hol, err) < 0)
+	if (holidays && parse_dates(_("holidays"), holidays, &hol, &n_hol, err) < 0)
 		return WB_EINVAL;
 	/* Everything parsed: now change cal. */
 	cal->workdays = mask;
@@ -618,10 +638,22 @@ int sla_calendar_set(struct sla_calendar *cal, const char *workdays, const char 
 	if (tz)
 		snprintf(cal->tz, sizeof cal->tz, "%s", tz_is_utc(tz) ? "" : tz);
 	if (holidays) {
-		sla_calendar_clear(cal);
+		free_list(cal->holidays, cal->n_holidays);
 		cal->holidays = hol;
 		cal->n_holidays = n_hol;
 	}
+	return WB_OK;
+}
+
+int sla_calendar_set_extra_workdays(struct sla_calendar *cal, const char *dates, struct wb_err *err)
+{
+	char **v = NULL;
+	size_t n = 0;
+	if (dates && parse_dates(_("extra working days"), dates, &v, &n, err) < 0)
+		return WB_EINVAL;
+	free_list(cal->extra_workdays, cal->n_extra_workdays);
+	cal->extra_workdays = v;
+	cal->n_extra_workdays = n;
 	return WB_OK;
 }
 

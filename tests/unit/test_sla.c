@@ -118,6 +118,43 @@ static void test_holidays_national_day(void **state)
 	sla_calendar_clear(&cal);
 }
 
+static void test_extra_workdays(void **state)
+{
+	(void)state;
+	struct sla_calendar cal;
+	struct wb_err err = { 0 };
+	sla_calendar_init(&cal, NULL);
+	assert_int_equal(sla_calendar_set(&cal, NULL, NULL, "Asia/Shanghai",
+	                                  "2026-10-01 2026-10-02 2026-10-05 2026-10-06 2026-10-07", &err), WB_OK);
+	/* Make-up days (调休): Sun 2026-09-27 and Sat 2026-10-10 work. 2026-10-05 (a Monday holiday) is
+	 * listed too, to show that a holiday wins. */
+	assert_int_equal(sla_calendar_set_extra_workdays(&cal, "2026-10-10,2026-09-27 2026-10-05", &err), WB_OK);
+	assert_int_equal(cal.n_extra_workdays, 3);
+	assert_string_equal(cal.extra_workdays[0], "2026-09-27");
+	/* Fri 09-25 17:00 CST + 2 h: 1 h Friday, Sat 09-26 off, Sun 09-27 works -> 10:00. */
+	assert_time(sla_add(&cal, at("2026-09-25 17:00", 8), 2 * H), at("2026-09-27 10:00", 8));
+	/* Wed 09-30 17:00 + 2 h: Thu 10-01 .. Wed 10-07 off (Sat/Sun by weekday, the rest holidays,
+	 * 10-05 a holiday although also listed as extra), Thu 10-08 -> 10:00. */
+	assert_time(sla_add(&cal, at("2026-09-30 17:00", 8), 2 * H), at("2026-10-08 10:00", 8));
+	/* Fri 10-09 17:00 + 2 h: Sat 10-10 works -> 10:00. */
+	assert_time(sla_add(&cal, at("2026-10-09 17:00", 8), 2 * H), at("2026-10-10 10:00", 8));
+	/* The week of Mon 09-21 .. Sun 09-27 has 6 working days: 54 h. */
+	assert_int_equal(sla_elapsed(&cal, at("2026-09-21 00:00", 8), at("2026-09-28 00:00", 8)), 54 * H);
+	/* A copy keeps them; a bad date is refused by name and changes nothing. */
+	struct sla_calendar copy;
+	sla_calendar_copy(&copy, &cal);
+	assert_int_equal(copy.n_extra_workdays, 3);
+	sla_calendar_clear(&copy);
+	assert_int_equal(sla_calendar_set_extra_workdays(&cal, "2026-09-27,2026-13-01", &err), WB_EINVAL);
+	assert_non_null(strstr(err.msg, "2026-13-01"));
+	assert_non_null(strstr(err.msg, "extra working days"));
+	assert_int_equal(cal.n_extra_workdays, 3);
+	assert_int_equal(sla_calendar_set_extra_workdays(&cal, "", &err), WB_OK);
+	assert_int_equal(cal.n_extra_workdays, 0);
+	assert_time(sla_add(&cal, at("2026-09-25 17:00", 8), 2 * H), at("2026-09-28 10:00", 8));
+	sla_calendar_clear(&cal);
+}
+
 static void test_month_and_year_end(void **state)
 {
 	(void)state;
@@ -174,6 +211,9 @@ static void test_evaluate(void **state)
 	sla_calendar_init(&cal, NULL);
 	wb_time start = utc("2026-11-30 09:00"), due = utc("2026-11-30 17:00"); /* 8 h, 75% = 6 h */
 	assert_int_equal(sla_evaluate(&cal, start, 0, 0, start, 0, 0.75), SLA_NONE);
+	/* No known start: OK until the due passes. */
+	assert_int_equal(sla_evaluate(&cal, 0, due, 0, utc("2026-11-30 16:59"), 0, 0.75), SLA_OK);
+	assert_int_equal(sla_evaluate(&cal, 0, due, 0, due + 1, 0, 0.75), SLA_BREACHED);
 	assert_int_equal(sla_evaluate(&cal, start, due, 0, utc("2026-11-30 14:59"), 0, 0.75), SLA_OK);
 	assert_int_equal(sla_evaluate(&cal, start, due, 0, utc("2026-11-30 15:00"), 0, 0.75), SLA_AT_RISK);
 	assert_int_equal(sla_evaluate(&cal, start, due, 0, due, 0, 0.75), SLA_AT_RISK);
@@ -543,6 +583,7 @@ int main(void)
 		cmocka_unit_test(test_weekend_skipped),
 		cmocka_unit_test(test_start_outside_hours),
 		cmocka_unit_test(test_holidays_national_day),
+		cmocka_unit_test(test_extra_workdays),
 		cmocka_unit_test(test_month_and_year_end),
 		cmocka_unit_test(test_pause_extends_due),
 		cmocka_unit_test(test_evaluate),
