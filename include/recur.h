@@ -21,6 +21,7 @@
 #include "clock.h"
 #include "err.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* A plan's schedule: RFC 5545 RRULE text, a local start (wall clock in tz), a duration, exception dates. */
@@ -56,6 +57,8 @@ char *recur_describe(const struct recur_spec *s);
 /* Zone helpers for callers that move times between UTC and a plan's wall clock (the same rules as above).
  * tz NULL/""/"UTC" is UTC. WB_EINVAL for an unknown zone or a malformed time. */
 int recur_tz_check(const char *tz, struct wb_err *err);
+/* True for NULL, "", "UTC", "Etc/UTC" and "Z". */
+bool recur_tz_is_utc(const char *tz);
 /* local "YYYY-MM-DDTHH:MM" (or "YYYY-MM-DD" = midnight) in tz to UTC. */
 int recur_local_to_utc(const char *local, const char *tz, wb_time *out, struct wb_err *err);
 /* UTC to the local "YYYY-MM-DDTHH:MM" in tz; buf has at least 17 bytes. */

@@ -90,7 +90,7 @@ static void secs_lt(wb_time s, struct lt *t)
 	t->mi = tm.tm_min;
 }
 
-static bool tz_is_utc(const char *tz)
+bool recur_tz_is_utc(const char *tz)
 {
 	return !tz || !*tz || !strcmp(tz, "UTC") || !strcmp(tz, "Etc/UTC") || !strcmp(tz, "Z");
 }
@@ -99,7 +99,7 @@ static bool tz_is_utc(const char *tz)
 static icaltimezone *zone_get(const char *tz, bool *ok)
 {
 	*ok = true;
-	if (tz_is_utc(tz))
+	if (recur_tz_is_utc(tz))
 		return NULL;
 	size_t len = strlen(tz);
 	bool shape = len < 64 && tz[0] != '/' && !strstr(tz, "..");
