@@ -584,8 +584,9 @@ static int read_time(icalcomponent *vcal, icalproperty *prop, struct icaltimetyp
 		                  _("line %d: %s: time zone %s is neither an IANA name nor defined by a VTIMEZONE"),
 		                  line, pname, tzid);
 	/* the file's own VTIMEZONE may say which IANA zone it is */
-	const char *loc = icaltimezone_get_location(z);
-	out->iana = loc ? iana_for(loc) : NULL;
+	char *loc = xstrdup(icaltimezone_get_location(z)); /* libical may reuse its buffer on the next lookup */
+	out->iana = iana_for(loc);
+	free(loc);
 	if (out->iana) {
 		wb_time base;
 		char hm[17];

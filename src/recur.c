@@ -464,12 +464,16 @@ static int check_spec(const struct recur_spec *s, struct rule *r, icaltimezone *
 	struct icaltimetype st = icaltime_null_time();
 	st.year = start->y, st.month = start->m, st.day = start->d, st.hour = start->h, st.minute = start->mi;
 	icalrecur_iterator *it = icalrecur_iterator_new(rt, st);
+	/* a rule such as BYMONTH=4;BYMONTHDAY=31 has no first occurrence (libical searches up to year 2582) */
+	bool none = !it || icaltime_is_null_time(icalrecur_iterator_next(it));
 	icalerror_clear_errno();
-	if (!it) {
+	if (it)
+		icalrecur_iterator_free(it);
+	if (none) {
 		rule_free(r);
-		return wb_err_set(err, WB_EINVAL, _("recurrence rule %s never matches a date"), s->rrule);
+		return wb_err_set(err, WB_EINVAL, _("recurrence rule %s never matches a date after %s"), s->rrule,
+		                  s->dtstart);
 	}
-	icalrecur_iterator_free(it);
 	return WB_OK;
 }
 
@@ -517,7 +521,7 @@ int recur_expand(const struct recur_spec *s, wb_time from, wb_time to, size_t ma
 	     t = icalrecur_iterator_next(it)) {
 		struct lt l = { t.year, t.month, t.day, t.hour, t.minute };
 		wb_time wall = lt_secs(&l);
-		if (wall > to + 86400)
+		if (wall - 86400 > to)
 			break;
 		wb_time utc = wall_to_utc(z, wall);
 		if (r.until_kind == U_UTC ? utc > r.until : (r.until_kind != U_NONE && wall > r.until))

@@ -150,6 +150,7 @@ static void test_bad_rules(void **state)
 	expect_einval("FREQ=DAILY;COUNT=3;UNTIL=20270101", d, NULL, "COUNT and UNTIL");
 	expect_einval("FREQ=DAILY;UNTIL=2027-01-01", d, NULL, "UNTIL=2027-01-01");
 	expect_einval("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", d, NULL, "never");
+	expect_einval("FREQ=MONTHLY;BYMONTH=4;BYMONTHDAY=31", d, NULL, "never");
 	expect_einval("", d, NULL, "empty");
 	expect_einval("FREQ=DAILY", "2026-02-30T10:00", NULL, "2026-02-30T10:00");
 	expect_einval("FREQ=DAILY", d, "Mars/Olympus", "Mars/Olympus");
@@ -224,6 +225,9 @@ static void test_describe(void **state)
 	            "every 2 weeks on Monday and Thursday at 08:00");
 	expect_desc("FREQ=WEEKLY", "2026-11-05T08:00", "weekly on Thursday at 08:00"); /* 11-05 is a Thursday */
 	expect_desc("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29", "2024-02-29T09:00", "yearly on February 29 at 09:00");
+	expect_desc("FREQ=HOURLY;INTERVAL=4", "2026-11-15T08:00", "every 4 hours from 08:00");
+	expect_desc("FREQ=HOURLY", "2026-11-15T08:00", "every hour from 08:00");
+	expect_desc("FREQ=MONTHLY;INTERVAL=3;BYDAY=1MO", "2026-11-02T08:00", "every 3 months on the 1st Monday at 08:00");
 	expect_desc("FREQ=DAILY;COUNT=5", "2026-11-15T09:30", "daily at 09:30, 5 times");
 	expect_desc("FREQ=DAILY;UNTIL=20261231", "2026-11-15T09:30", "daily at 09:30, until 2026-12-31");
 	expect_desc("FREQ=DAILY;BYHOUR=9,17", "2026-11-15T09:00", "custom rule FREQ=DAILY;BYHOUR=9,17");
