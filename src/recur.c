@@ -210,7 +210,30 @@ struct rule {
 	int nmday, mday[64];
 	int nmonth, month[12];
 	bool other; /* BYHOUR, BYMINUTE, BYSECOND, BYYEARDAY, BYWEEKNO, BYSETPOS */
+	bool has_yearday, has_weekno;
 };
+
+/* RFC 5545 3.3.10: which BY parts go with which frequency. */
+static int check_combination(const struct rule *r, const char *text, struct wb_err *err)
+{
+	bool numbered = false;
+	for (int i = 0; i < r->nday; i++)
+		numbered |= r->days_ord[i] != 0;
+	if (numbered && (r->freq != F_MONTHLY && r->freq != F_YEARLY))
+		return wb_err_set(err, WB_EINVAL,
+		                  _("recurrence rule %s: a numbered BYDAY (2TU, -1FR) needs FREQ=MONTHLY or YEARLY"),
+		                  text);
+	if (numbered && r->has_weekno)
+		return wb_err_set(err, WB_EINVAL, _("recurrence rule %s: a numbered BYDAY cannot go with BYWEEKNO"),
+		                  text);
+	if (r->nmday && r->freq == F_WEEKLY)
+		return wb_err_set(err, WB_EINVAL, _("recurrence rule %s: BYMONTHDAY cannot go with FREQ=WEEKLY"), text);
+	if (r->has_yearday && (r->freq == F_DAILY || r->freq == F_WEEKLY || r->freq == F_MONTHLY))
+		return wb_err_set(err, WB_EINVAL, _("recurrence rule %s: BYYEARDAY needs FREQ=YEARLY or HOURLY"), text);
+	if (r->has_weekno && r->freq != F_YEARLY)
+		return wb_err_set(err, WB_EINVAL, _("recurrence rule %s: BYWEEKNO needs FREQ=YEARLY"), text);
+	return WB_OK;
+}
 
 struct part_spec {
 	const char *name;
@@ -360,8 +383,10 @@ static int rule_parse(const char *text, struct rule *r, struct wb_err *err)
 				int wd = dl >= 2 ? wday_code(d + dl - 2) : -1;
 				if (wd >= 0 && dl > 2) {
 					char num[8] = "";
-					if (dl - 2 < sizeof num)
-						memcpy(num, d, dl - 2), num[dl - 2] = '\0';
+					if (dl - 2 < sizeof num) {
+						memcpy(num, d, dl - 2);
+						num[dl - 2] = '\0';
+					}
 					if (!parse_int(num, &ord) || ord == 0 || ord > 53 || ord < -53)
 						wd = -1;
 				}
@@ -400,6 +425,10 @@ static int rule_parse(const char *text, struct rule *r, struct wb_err *err)
 					break;
 				}
 				items++;
+				if (!strcmp(name, "BYYEARDAY"))
+					r->has_yearday = true;
+				if (!strcmp(name, "BYWEEKNO"))
+					r->has_weekno = true;
 				if (!strcmp(name, "BYMONTHDAY") && r->nmday < 64)
 					r->mday[r->nmday++] = (int)v;
 				else if (!strcmp(name, "BYMONTH") && r->nmonth < 12)
@@ -420,6 +449,8 @@ static int rule_parse(const char *text, struct rule *r, struct wb_err *err)
 	free(copy);
 	if (rc == WB_OK && r->freq == F_NONE)
 		rc = wb_err_set(err, WB_EINVAL, _("recurrence rule %s has no FREQ (for example FREQ=DAILY)"), text);
+	if (rc == WB_OK)
+		rc = check_combination(r, text, err);
 	if (rc == WB_OK && r->count && r->until_kind != U_NONE)
 		rc = wb_err_set(err, WB_EINVAL, _("recurrence rule %s: COUNT and UNTIL cannot both be given"), text);
 	if (rc == WB_OK) {

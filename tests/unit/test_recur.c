@@ -151,6 +151,9 @@ static void test_bad_rules(void **state)
 	expect_einval("FREQ=DAILY;UNTIL=2027-01-01", d, NULL, "UNTIL=2027-01-01");
 	expect_einval("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", d, NULL, "never");
 	expect_einval("FREQ=MONTHLY;BYMONTH=4;BYMONTHDAY=31", d, NULL, "never");
+	expect_einval("FREQ=WEEKLY;BYDAY=2TU", d, NULL, "2TU");
+	expect_einval("FREQ=WEEKLY;BYMONTHDAY=3", d, NULL, "BYMONTHDAY");
+	expect_einval("FREQ=MONTHLY;BYWEEKNO=3", d, NULL, "BYWEEKNO");
 	expect_einval("", d, NULL, "empty");
 	expect_einval("FREQ=DAILY", "2026-02-30T10:00", NULL, "2026-02-30T10:00");
 	expect_einval("FREQ=DAILY", d, "Mars/Olympus", "Mars/Olympus");
