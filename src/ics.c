@@ -191,6 +191,9 @@ static int check_event(const struct ics_event *e, size_t i, struct wb_err *err)
 		return wb_err_set(err, WB_EINVAL, _("event %s: text is not valid UTF-8"), e->uid);
 	if (e->end < e->start)
 		return wb_err_set(err, WB_EINVAL, _("event %s ends before it starts"), e->uid);
+	for (size_t k = 0; k < e->n_exdates; k++)
+		if (!e->exdates[k])
+			return wb_err_set(err, WB_EINVAL, _("event %s: exception date %zu is missing"), e->uid, k + 1);
 	if (!e->all_day && recur_tz_check(e->tz, err) != WB_OK)
 		return wb_err_prefix(err, WB_EINVAL, _("event %s"), e->uid);
 	return WB_OK;

@@ -326,6 +326,8 @@ static int rule_parse(const char *text, struct rule *r, struct wb_err *err)
 	if (!strncmp(body, "RRULE:", 6))
 		body += 6;
 	char *copy = xstrdup(body);
+	for (char *c = copy; *c; c++) /* rule parts and values are case-insensitive */
+		*c = (char)toupper((unsigned char)*c);
 	struct strbuf lib = STRBUF_INIT;
 	char seen[32][16];
 	int nseen = 0;

@@ -41,6 +41,9 @@ static void test_second_tuesday_shanghai(void **state)
 		                .tz = "Asia/Shanghai", .duration_min = 120 };
 	const char *want[] = { "2026-11-10T14:00:00Z", "2026-12-08T14:00:00Z", "2027-01-12T14:00:00Z" };
 	expect(&s, "2026-10-01T00:00Z", "2027-02-01T00:00Z", want, 3);
+	s.rrule = "freq=monthly;byday=2tu"; /* rule text is case-insensitive */
+	expect(&s, "2026-10-01T00:00Z", "2027-02-01T00:00Z", want, 3);
+	s.rrule = "FREQ=MONTHLY;BYDAY=2TU";
 
 	struct recur_occurrence *o;
 	size_t n;
