@@ -13,8 +13,6 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 1
-
 /* Opens (creating when missing: the file 0600 in a 0700 folder) and migrates the database.
  * *out owned by the caller: store_close(). */
 int store_open(const char *path, struct store **out, struct wb_err *err);
@@ -34,7 +32,7 @@ void store_end_read(struct store *s);
 /* Changes whenever another connection commits (PRAGMA data_version). */
 int store_data_version(struct store *s, int64_t *version, struct wb_err *err);
 int store_schema_version(struct store *s, int *version, struct wb_err *err);
-/* Runs the forward migrations up to `target` (STORE_SCHEMA_VERSION normally) in one transaction. */
+/* Runs the forward migrations up to `target` (-1 = the newest) in one transaction. */
 int store_migrate(struct store *s, int target, struct wb_err *err);
 /* PRAGMA integrity_check and foreign_key_check; *report (caller frees) is "ok" or the problems. */
 int store_check(struct store *s, char **report, struct wb_err *err);

@@ -16,7 +16,8 @@
 /* Registers the FTS5 tokenizer that indexes Chinese as overlapping bigrams (store_search.c). */
 int store_search_register(sqlite3 *db, struct wb_err *err);
 
-/* Each migration moves the schema from version i to i+1; never edit one that has shipped. */
+/* Each migration moves the schema from version i to i+1; never edit one that has shipped.
+ * To change the schema, append a new string at the end. */
 static const char *const migrations[] = {
 	/* 0 -> 1: the desk */
 	"CREATE TABLE users ("
@@ -321,7 +322,7 @@ int store_open(const char *path, struct store **out, struct wb_err *err)
 	rc = open_db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &s, err);
 	if (rc)
 		return rc;
-	rc = store_migrate(s, STORE_SCHEMA_VERSION, err);
+	rc = store_migrate(s, -1, err);
 	if (rc) {
 		store_close(&s);
 		return rc;
@@ -433,7 +434,7 @@ int store_migrate(struct store *s, int target, struct wb_err *err)
 				s->path, version, N_MIGRATIONS);
 		goto fail;
 	}
-	if (target > N_MIGRATIONS)
+	if (target < 0 || target > N_MIGRATIONS)
 		target = N_MIGRATIONS;
 	for (int v = version; v < target; v++) {
 		rc = sp_exec(s, migrations[v], err);
