@@ -2,6 +2,7 @@
 
 #include "i18n.h"
 #include "store_dir.h"
+#include "store_plan.h"
 #include "store_search.h"
 #include "strbuf.h"
 #include "utf8.h"
@@ -387,6 +388,9 @@ static int create_in_tx(struct desk *d, const struct ticket_draft *t, int64_t *i
 	nt.channel = t->channel;
 	nt.status = STATUS_NEW;
 	nt.created_at = nt.updated_at = t->first.at ? t->first.at : clock_now();
+	/* opened while a maintenance window covers its organisation/system */
+	if ((rc = store_window_covering(d->store, nt.org_id, nt.system_id, nt.created_at, &nt.in_window, err)))
+		goto out;
 	nt.affected_version = (char *)t->affected_version;
 	sla_recompute(d, &nt);
 	rc = store_ticket_insert(d->store, &nt, id, err);

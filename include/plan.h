@@ -1,0 +1,154 @@
+/* plan.h — the maintenance calendar: plans that recur (RFC 5545 rules, recur.h), the maintenance
+ * tasks (tickets of kind maintenance) generated from them, checklists ticked item by item, missed
+ * occurrences, maintenance windows and the notices that announce them, and iCalendar files.
+ *
+ * Domain code: plain C over the store (store_plan.h) and the desk (desk.h); no SQL, no terminal,
+ * no printing. Changes run in one transaction each, check the operator's role and write the audit
+ * log.
+ *
+ * Status of an occurrence (plan_agenda):
+ *   done    its task is resolved or closed;
+ *   missed  its end has passed and its task is not resolved or closed (also: never generated);
+ *   open    its task exists and is not done, and its end has not passed;
+ *   planned not generated yet, still in the future (calendar generate will create its task). */
+#ifndef WB_PLAN_H
+#define WB_PLAN_H
+
+#include "clock.h"
+#include "contact.h"
+#include "desk.h"
+#include "err.h"
+#include "recur.h"
+#include "store_plan.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PLAN_KINDS(X) \
+	X(PLAN_INSPECTION, "inspection", N_("inspection")) \
+	X(PLAN_SECURITY_UPDATE, "security_update", N_("security update")) \
+	X(PLAN_BACKUP_CHECK, "backup_check", N_("backup check")) \
+	X(PLAN_UPGRADE, "upgrade", N_("planned upgrade")) \
+	X(PLAN_OTHER, "other", N_("other"))
+#define WB_PLAN_KIND_ITEM(e, name, label) e,
+enum plan_kind { PLAN_KINDS(WB_PLAN_KIND_ITEM) PLAN_KIND_COUNT };
+#undef WB_PLAN_KIND_ITEM
+
+const char *plan_kind_name(enum plan_kind k);
+const char *plan_kind_label(enum plan_kind k);
+/* Accepts the stable names ('-' for '_' too); WB_EINVAL lists the allowed ones. */
+int plan_kind_parse(const char *s, enum plan_kind *out, struct wb_err *err);
+/* The translated label of a stored kind name ("other" for an unknown one). */
+const char *plan_kind_label_of(const char *name);
+
+#define PLAN_LEAD_MAX_HOURS 744       /* 31 days */
+#define PLAN_ITEMS_MAX 50
+
+/* Checks a plan as given (pure): name, kind, rule/start/zone/duration/exceptions via recur_validate,
+ * lead time 0..744 hours, notify "none"/"contacts", checklist items (one line each, at most 50).
+ * WB_EINVAL names the bad value. */
+int plan_validate(const struct plan *p, struct wb_err *err);
+/* Splits "a|b|c" or lines into a checklist (empty items dropped) into p->items (replacing them). */
+void plan_set_checklist(struct plan *p, const char *text);
+/* The recurrence spec of a plan; exceptions point into *storage (free with plan_spec_free). */
+void plan_spec(const struct plan *p, struct recur_spec *spec, char ***storage);
+void plan_spec_free(char ***storage, size_t n);
+/* The checklist as the task's body: "1. item\n2. item\n". Caller frees. */
+char *plan_checklist_text(const struct plan *p);
+
+/* Adds a plan. p->system is a system name or number (p->system_id wins when set), p->owner a login
+ * (optional). Operators and above. */
+int plan_add(struct desk *d, const struct plan *p, int64_t *id, struct wb_err *err);
+/* Rewrites a plan (all fields of p, as plan_get returned and the caller changed them). Occurrences
+ * already generated stay as they are; the change applies to what is generated next. */
+int plan_update(struct desk *d, const struct plan *p, struct wb_err *err);
+int plan_get(struct desk *d, int64_t id, struct plan *out, struct wb_err *err);
+/* Stops a plan generating (its history stays). */
+int plan_remove(struct desk *d, int64_t id, struct wb_err *err);
+
+/* Generates the tasks of every active plan for occurrences starting in [from, to): each becomes a
+ * ticket of kind maintenance in the queue "Maintenance" (else the first queue), subject
+ * "<plan name> <local date>", body the checklist, on the plan's system, assigned to its owner.
+ * Idempotent: an occurrence already generated is skipped. *created (may be NULL) counts new tasks. */
+int plan_generate(struct desk *d, wb_time from, wb_time to, int *created, struct wb_err *err);
+/* The usual cron run: from the start of today (desk zone) to `days` days ahead. */
+int plan_generate_ahead(struct desk *d, int days, int *created, struct wb_err *err);
+
+/* Ticks checklist item `item` (1-based) of the task ticket_id with result "ok", "failed" or "note"
+ * (note text optional, required for "note"). Records who and when, notes it on the ticket. The
+ * first tick moves a new task to in progress; when every item is ticked and none failed, the
+ * task is resolved. */
+int plan_check(struct desk *d, int64_t ticket_id, int item, const char *result, const char *note,
+	       struct wb_err *err);
+
+enum plan_status { PLAN_ST_PLANNED, PLAN_ST_OPEN, PLAN_ST_DONE, PLAN_ST_MISSED, PLAN_ST_WINDOW };
+const char *plan_status_name(enum plan_status s);   /* planned, open, done, missed, window */
+const char *plan_status_label(enum plan_status s);  /* translated */
+/* The status of a generated occurrence at now. */
+enum plan_status plan_occ_status(const struct plan_occ *o, wb_time now);
+
+/* One line of the agenda: an occurrence of a plan, or a maintenance window. */
+struct plan_agenda_item {
+	bool is_window;
+	int64_t plan_id, occ_id, window_id, ticket_id;
+	char *title;      /* plan name or window title */
+	char *kind;       /* plan kind name, or "window" */
+	char *system;     /* may be NULL (a window for a whole organisation) */
+	char *org;        /* windows only */
+	wb_time start, end;
+	enum plan_status status;
+};
+struct plan_agenda {
+	struct plan_agenda_item *items;
+	size_t n;
+	bool truncated;   /* more than PLAN_AGENDA_MAX items in the range */
+};
+#define PLAN_AGENDA_MAX 5000
+/* Occurrences (generated ones with their status, and rule occurrences not generated yet) and windows
+ * overlapping [from, to), ordered by start. Occurrences that would have fallen before a plan
+ * existed are left out. out: plan_agenda_free. */
+int plan_agenda(struct desk *d, wb_time from, wb_time to, struct plan_agenda *out, struct wb_err *err);
+void plan_agenda_free(struct plan_agenda *a);
+
+/* For the top bar: maintenance tasks starting today (desk zone) still open, and tasks whose end has
+ * passed without being resolved or closed (on any day: missed and still outstanding). */
+int plan_today_counts(struct desk *d, int *open, int *missed, struct wb_err *err);
+
+/* Start and end (UTC) of the local day holding t in the desk's zone. */
+void plan_local_day(const struct desk *d, wb_time t, wb_time *day_start, wb_time *day_end);
+
+/* Maintenance windows. w->system (name or number) or w->org names what is affected; title and
+ * start < end required; lead_hours 0..744. Operators and above. */
+int plan_window_add(struct desk *d, const struct maint_window *w, int64_t *id, struct wb_err *err);
+
+/* Notifications. The mail layer supplies the hook: it queues one email (subject and body rendered
+ * here, UTF-8) to one contact inside the caller's transaction, so a notice is recorded as sent if
+ * and only if it was queued. */
+typedef int (*plan_mail_fn)(struct desk *d, const struct contact *to, const char *subject, const char *body,
+			    void *ctx, struct wb_err *err);
+
+/* The text of a window notice for one contact. stage "ahead" or "closed"; times in tz (the
+ * contact's zone, else the organisation's, else the desk's). *subject and *body: caller frees. */
+void plan_window_notice(const struct maint_window *w, const char *stage, const char *tz, char **subject,
+			char **body);
+/* The text of a plan occurrence notice (stage "ahead"). */
+void plan_occ_notice(const struct plan *p, const struct plan_occ *o, const char *tz, char **subject,
+		     char **body);
+
+/* Sends what is due at now: for announced windows, the advance notice once the lead time is reached
+ * and the closing notice once the window ended; for plans that notify contacts, an advance notice
+ * of each generated occurrence at its lead time. Each (notice, contact) goes out once: reruns send
+ * nothing again. mail NULL: nothing is sent or recorded. *sent (may be NULL) counts emails. */
+int plan_notify_due(struct desk *d, plan_mail_fn mail, void *ctx, int *sent, struct wb_err *err);
+
+/* iCalendar. Export: every active plan (a recurring event with its rule, zone and exceptions, the
+ * checklist as description, the kind as category) and every window ending after `from`. Caller
+ * frees *out. */
+int plan_export_ics(struct desk *d, wb_time from, char **out, struct wb_err *err);
+/* Import: recurring events become plans of `system`, single events windows of it. Events imported
+ * before (same UID, also weibao's own exported UIDs) are skipped. Counts may be NULL. */
+int plan_import_ics(struct desk *d, const char *text, const char *system, int *plans, int *windows,
+		    int *skipped, struct wb_err *err);
+
+#endif
