@@ -1,6 +1,7 @@
 /* cli.c — weibao's command line: global options, then one command group. */
 #include "cli.h"
 
+#include "cli_calendar.h"
 #include "cli_opt.h"
 #include "config.h"
 #include "desk.h"
@@ -26,6 +27,9 @@ static void main_help(FILE *out)
 		{ "system ...", N_("the systems under maintenance") },
 		{ "queue ...", N_("ticket queues") },
 		{ "user ...", N_("operators and their roles") },
+		{ "plan ...", N_("maintenance plans: add, list, show, set, remove, done (tick a checklist item)") },
+		{ "calendar [generate|export|import]", N_("the maintenance agenda, task generation (cron), iCalendar files") },
+		{ "window add|list|notify", N_("maintenance windows and their announcements") },
 		{ "db init|migrate|check|backup FILE", N_("the database") },
 		{ "demo [--tickets N]", N_("fill the database with a realistic sample desk") },
 		{ "--version", N_("print the version") },
@@ -106,6 +110,9 @@ int cli_main(int argc, char **argv)
 	else if (!strcmp(group, "contact") || !strcmp(group, "org") || !strcmp(group, "system") ||
 		 !strcmp(group, "queue") || !strcmp(group, "user"))
 		ex = cli_directory(&ctx, group, rest, rv);
+	else if (!strcmp(group, "plan") || !strcmp(group, "calendar") || !strcmp(group, "window"))
+		ex = !strcmp(group, "plan") ? cli_plan(&ctx, rest, rv) : !strcmp(group, "window") ? cli_window(&ctx, rest, rv)
+		     : cli_calendar(&ctx, rest, rv);
 	else if (!strcmp(group, "db"))
 		ex = cli_db(&ctx, rest, rv);
 	else if (!strcmp(group, "demo"))

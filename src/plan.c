@@ -231,6 +231,34 @@ static int resolve_plan_refs(struct desk *d, struct plan *p, struct wb_err *err)
 	return WB_OK;
 }
 
+static const char *desk_tz(const struct desk *d);
+
+/* No zone given: the organisation's, else the desk's. *owned is what to free. */
+static int default_tz(struct desk *d, struct plan *p, char **owned, struct wb_err *err)
+{
+	*owned = NULL;
+	if (p->tz && *p->tz)
+		return WB_OK;
+	struct system_info y;
+	char key[32];
+	snprintf(key, sizeof key, "%lld", (long long)p->system_id);
+	int rc = store_system_find(d->store, key, 0, &y, err);
+	if (rc)
+		return rc;
+	snprintf(key, sizeof key, "%lld", (long long)y.org_id);
+	system_info_clear(&y);
+	struct organisation o;
+	if ((rc = store_org_find(d->store, key, &o, err)))
+		return rc;
+	if (o.timezone && *o.timezone && recur_tz_check(o.timezone, NULL) == WB_OK)
+		*owned = xstrdup(o.timezone);
+	else if (desk_tz(d))
+		*owned = xstrdup(desk_tz(d));
+	organisation_clear(&o);
+	p->tz = *owned;
+	return WB_OK;
+}
+
 int plan_add(struct desk *d, const struct plan *in, int64_t *id, struct wb_err *err)
 {
 	int rc = desk_require(d, ROLE_OPERATOR, err);
@@ -241,9 +269,15 @@ int plan_add(struct desk *d, const struct plan *in, int64_t *id, struct wb_err *
 	struct plan p = *in;
 	p.active = true;
 	int64_t new_id = 0;
+	char *tz = NULL;
 	rc = resolve_plan_refs(d, &p, err);
 	if (rc == WB_OK)
+		rc = default_tz(d, &p, &tz, err);
+	if (rc == WB_OK && tz)
+		rc = plan_validate(&p, err);
+	if (rc == WB_OK)
 		rc = store_plan_add(d->store, &p, &new_id, err);
+	free(tz);
 	if (rc == WB_OK)
 		rc = store_audit_add(d->store, d->me.id, 0, "plan added", NULL, p.name, err);
 	if (rc) {
@@ -340,6 +374,14 @@ static int create_task(struct desk *d, const struct plan *p, const struct recur_
 	int rc = desk_ticket_create(d, &t, ticket_id, err);
 	free(subject);
 	free(body);
+	/* a task made days ahead is due when its occurrence ends, not a support SLA after creation */
+	struct ticket nt;
+	if (rc == WB_OK && (rc = store_ticket_get(d->store, *ticket_id, &nt, err)) == WB_OK) {
+		nt.response_due = nt.resolve_due = nt.sla_due = o->end;
+		nt.sla_risk_at = o->start;
+		rc = store_ticket_update(d->store, &nt, 0, err);
+		ticket_clear(&nt);
+	}
 	return rc;
 }
 
