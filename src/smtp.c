@@ -33,7 +33,7 @@ struct smtp_ctx {
 	bool host_is_ip;
 	/* AUTH: values handed to libESMTP must outlive the session, so they live here */
 	char *user, *password;
-	bool in_auth, auth_sent, auth_ok;
+	bool in_auth, auth_sent, auth_ok, mail_sent;
 	int auth_code;             /* first failing reply to AUTH (4xx/5xx), 0 if none */
 	char auth_reply[256];
 	/* TLS */
@@ -44,6 +44,7 @@ struct smtp_ctx {
 	struct strbuf line;
 	int last_code;
 	char last_reply[256];
+	size_t bytes_read;
 };
 
 static void smtp_copy(char *dst, size_t n, const char *src)
@@ -92,15 +93,19 @@ static void smtp_monitor_cb(const char *buf, int buflen, int writing, void *arg)
 	if (buflen <= 0)
 		return;
 	if (writing) {
+		if (c->mail_sent)
+			return; /* what follows MAIL (RCPT, the message itself) is not looked at */
 		if (buflen >= 5 && strncasecmp(buf, "AUTH ", 5) == 0) {
 			c->in_auth = true;
 			c->auth_sent = true;
 		} else if (buflen >= 4 && (strncasecmp(buf, "MAIL", 4) == 0 || strncasecmp(buf, "EHLO", 4) == 0 ||
 					   strncasecmp(buf, "QUIT", 4) == 0 || strncasecmp(buf, "RSET", 4) == 0)) {
 			c->in_auth = false;
+			c->mail_sent = strncasecmp(buf, "MAIL", 4) == 0;
 		}
 		return;
 	}
+	c->bytes_read += (size_t)buflen;
 	for (int i = 0; i < buflen; i++) {
 		strbuf_addc(&c->line, buf[i]);
 		if (buf[i] == '\n') {
@@ -564,10 +569,22 @@ int smtp_send(const struct smtp_settings *s, const char *envelope_from, const ch
 	} else if (c.auth_sent && !c.auth_ok && c.auth_code >= 400) {
 		rc = wb_err_set(err, WB_ETEMP, _("the SMTP server could not check the login now (%s); try again later"),
 				c.auth_reply);
+	} else if (s->user && *s->user && !c.auth_sent && smtp_reverse_path_status(msg) &&
+		   smtp_reverse_path_status(msg)->code == 530) {
+		char *t = smtp_status_text(smtp_reverse_path_status(msg));
+		rc = wb_err_set(err, WB_EREFUSED,
+				_("%s requires a login but offered no method weibao can use (PLAIN or LOGIN): 530 %s"),
+				hostport, t);
+		free(t);
 	} else if (!started || !smtp_collect(msg, rh, n_rcpts, result)) {
+		char silent[128];
 		const char *why = c.last_code >= 400 ? c.last_reply : smtp_strerror(serr, ebuf, sizeof ebuf);
 		if (!started && serr == 0)
 			why = strerror(errno ? errno : ECONNREFUSED);
+		if (started && c.bytes_read == 0) {
+			snprintf(silent, sizeof silent, _("no answer within %ld ms"), timeout);
+			why = silent;
+		}
 		if (s->tls == SMTP_TLS_STARTTLS && !c.tls_msg[0] && ERR_peek_last_error()) {
 			char sslbuf[160];
 			ERR_error_string_n(ERR_peek_last_error(), sslbuf, sizeof sslbuf);

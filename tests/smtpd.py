@@ -4,7 +4,8 @@
 Run with Debian's /usr/bin/python3 (it has python3-aiosmtpd):
 
     /usr/bin/python3 tests/smtpd.py DIR [--tls] [--tickets] [--auth USER:PASSWORD]
-                                        [--tempfail-data N] [--reject-rcpt ADDR]... [--lifetime SECONDS]
+                                        [--no-auth-mechs] [--tempfail-data N]
+                                        [--reject-rcpt ADDR]... [--lifetime SECONDS]
 
 Binds port 0 and prints the port as the first line on stdout. Every accepted message is
 stored in DIR as NNNN.eml (the bytes received after DATA, CRLF line ends, dot-unstuffed)
@@ -17,6 +18,7 @@ sees NNNN.eml sees a complete message.
                     refused until TLS is on.
 --tickets           leave TLS 1.3 session tickets on (default: num_tickets = 0, see NOTES.md).
 --auth U:P          offer AUTH PLAIN/LOGIN (over TLS only) and require it before MAIL.
+--no-auth-mechs     with --auth: require a login but offer no mechanism for it.
 --tempfail-data N   answer "451 4.3.0" to the first N DATA commands.
 --reject-rcpt A     answer "550 5.1.1" to RCPT TO:<A> (repeatable).
 --lifetime S        exit after S seconds even if nobody stops us (default 120).
@@ -78,6 +80,7 @@ def main():
     ap.add_argument("--tls", action="store_true")
     ap.add_argument("--tickets", action="store_true")
     ap.add_argument("--auth")
+    ap.add_argument("--no-auth-mechs", action="store_true")
     ap.add_argument("--tempfail-data", type=int, default=0)
     ap.add_argument("--reject-rcpt", action="append", default=[])
     ap.add_argument("--lifetime", type=float, default=120)
@@ -101,6 +104,8 @@ def main():
             return AuthResult(success=ok, handled=False, auth_data=data if ok else None)
 
         kwargs.update(authenticator=authenticator, auth_required=True, auth_require_tls=True)
+        if a.no_auth_mechs:
+            kwargs.update(auth_exclude_mechanism=["LOGIN", "PLAIN"])
 
     handler = Handler(a.dir, a.tempfail_data, a.reject_rcpt)
     loop = asyncio.new_event_loop()

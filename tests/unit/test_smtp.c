@@ -399,6 +399,55 @@ static void test_server_down(void **state)
 	free(id);
 }
 
+/* A server that takes the connection but never says a word: WB_ETEMP after the timeout. */
+static void test_server_silent(void **state)
+{
+	(void)state;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+	assert_int_equal(listen(fd, 4), 0); /* the kernel completes the handshake; nobody answers */
+	socklen_t len = sizeof a;
+	getsockname(fd, (struct sockaddr *)&a, &len);
+
+	char *id, *raw = compose_simple("silent", "x\n", &id);
+	const char *rcpts[] = {"ops@example.cn"};
+	struct smtp_settings s = {.host = "127.0.0.1", .port = ntohs(a.sin_port), .timeout_ms = 1000};
+	struct smtp_result r;
+	struct wb_err err = {0};
+	long t0 = now_ms();
+	assert_int_equal(smtp_send(&s, "support@weibao.example.cn", rcpts, 1, raw, &r, &err), WB_ETEMP);
+	long took = now_ms() - t0;
+	assert_true(took >= 900 && took < 4000);
+	assert_non_null(strstr(err.msg, "no answer within 1000 ms"));
+	smtp_result_clear(&r);
+	close(fd);
+	free(raw);
+	free(id);
+}
+
+/* The server wants a login but offers no mechanism we may use: refused, nothing sent. */
+static void test_auth_not_offered(void **state)
+{
+	(void)state;
+	struct server sv;
+	const char *args[] = {"--tls", "--auth", "agent:pw", "--no-auth-mechs", NULL};
+	server_start(&sv, args);
+	char *id, *raw = compose_simple("nomech", "x\n", &id);
+	const char *rcpts[] = {"ops@example.cn"};
+	struct smtp_settings s = {.host = "localhost", .port = sv.port, .tls = SMTP_TLS_STARTTLS, .verify = true,
+				  .ca_file = sv.ca, .user = "agent", .password = "pw", .timeout_ms = 5000};
+	struct smtp_result r;
+	struct wb_err err = {0};
+	assert_int_equal(smtp_send(&s, "support@weibao.example.cn", rcpts, 1, raw, &r, &err), WB_EREFUSED);
+	assert_non_null(strstr(err.msg, "PLAIN or LOGIN"));
+	smtp_result_clear(&r);
+	assert_int_equal(count_messages(&sv), 0);
+	free(raw);
+	free(id);
+	server_stop(&sv);
+}
+
 static void test_settings_refused(void **state)
 {
 	(void)state;
@@ -620,6 +669,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_settings_refused, teardown),
 		cmocka_unit_test_teardown(test_server_down, teardown),
+		cmocka_unit_test_teardown(test_server_silent, teardown),
+		cmocka_unit_test_teardown(test_auth_not_offered, teardown),
 		cmocka_unit_test_teardown(test_plain_chinese, teardown),
 		cmocka_unit_test_teardown(test_starttls_auth, teardown),
 		cmocka_unit_test_teardown(test_wrong_password, teardown),
