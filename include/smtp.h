@@ -29,10 +29,18 @@ struct smtp_settings {
 	const char *helo;     /* EHLO name; NULL -> this host's name */
 };
 
+/* SMTP_SENT:     the server took responsibility
+ * SMTP_TEMPFAIL: 4xx, not attempted, or the connection broke: try again later
+ * SMTP_PERMFAIL: 5xx: do not retry as is */
+#define SMTP_OUTCOMES(X) \
+	X(SMTP_SENT, "sent") \
+	X(SMTP_TEMPFAIL, "tempfail") \
+	X(SMTP_PERMFAIL, "permfail")
+
 enum smtp_outcome {
-	SMTP_SENT,     /* the server took responsibility */
-	SMTP_TEMPFAIL, /* 4xx, not attempted, or the connection broke: try again later */
-	SMTP_PERMFAIL, /* 5xx: do not retry as is */
+#define SMTP_OUTCOME_ENUM(id, name) id,
+	SMTP_OUTCOMES(SMTP_OUTCOME_ENUM)
+#undef SMTP_OUTCOME_ENUM
 };
 
 struct smtp_rcpt_status {
@@ -74,7 +82,9 @@ void smtp_result_clear(struct smtp_result *r);
  * port 587 with STARTTLS. */
 int smtp_tls_parse(const char *s, enum smtp_tls *out, struct wb_err *err);
 
-/* "sent", "tempfail", "permfail". */
+/* "sent", "tempfail", "permfail" (stable: fit for storing). */
 const char *smtp_outcome_name(enum smtp_outcome o);
+/* The reverse; WB_EINVAL for anything else. */
+int smtp_outcome_parse(const char *s, enum smtp_outcome *out);
 
 #endif

@@ -366,17 +366,27 @@ static enum smtp_outcome smtp_outcome_of(int code)
 	return SMTP_TEMPFAIL; /* 4xx, 0 (not reached) or nonsense */
 }
 
+static const char *const smtp_outcome_names[] = {
+#define SMTP_OUTCOME_NAME(id, name) [id] = name,
+	SMTP_OUTCOMES(SMTP_OUTCOME_NAME)
+#undef SMTP_OUTCOME_NAME
+};
+
 const char *smtp_outcome_name(enum smtp_outcome o)
 {
-	switch (o) {
-	case SMTP_SENT:
-		return "sent";
-	case SMTP_TEMPFAIL:
-		return "tempfail";
-	case SMTP_PERMFAIL:
-		return "permfail";
-	}
+	if ((size_t)o < sizeof smtp_outcome_names / sizeof *smtp_outcome_names)
+		return smtp_outcome_names[o];
 	return "?";
+}
+
+int smtp_outcome_parse(const char *s, enum smtp_outcome *out)
+{
+	for (size_t i = 0; s && i < sizeof smtp_outcome_names / sizeof *smtp_outcome_names; i++)
+		if (strcmp(s, smtp_outcome_names[i]) == 0) {
+			*out = (enum smtp_outcome)i;
+			return WB_OK;
+		}
+	return WB_EINVAL;
 }
 
 int smtp_tls_parse(const char *s, enum smtp_tls *out, struct wb_err *err)

@@ -229,6 +229,19 @@ static void test_header_injection(void **state)
 	m.n_references = 2;
 	assert_int_equal(mail_compose(&m, &raw, &id, &err), WB_EINVAL);
 	m.n_references = 0;
+	/* a display name with CR/LF in a To entry is flattened too */
+	const char *nameto[] = {"Ops\r\nBcc: evil@x.cn <ops@example.cn>"};
+	m.to = nameto;
+	assert_int_equal(mail_compose(&m, &raw, &id, &err), WB_OK);
+	h = header_block(raw);
+	assert_null(strstr(h, "\r\nBcc:"));
+	msg = parse(raw);
+	assert_null(g_mime_object_get_header(GMIME_OBJECT(msg), "Bcc"));
+	assert_int_equal(internet_address_list_length(g_mime_message_get_to(msg)), 1);
+	g_object_unref(msg);
+	free(h);
+	free(raw);
+	free(id);
 	const char *badto[] = {"ops@example.cn\r\nBcc: evil@x.cn"};
 	m.to = badto;
 	assert_int_equal(mail_compose(&m, &raw, &id, &err), WB_EINVAL);

@@ -468,6 +468,16 @@ static void test_settings_refused(void **state)
 	assert_int_equal(t, SMTP_TLS_STARTTLS);
 	assert_int_equal(smtp_tls_parse("none", &t, &err), WB_OK);
 	assert_int_equal(t, SMTP_TLS_NONE);
+	assert_int_equal(smtp_tls_parse("maybe", &t, &err), WB_EINVAL);
+
+	/* outcome names round-trip (the outbox stores them) */
+	enum smtp_outcome o;
+	for (int i = SMTP_SENT; i <= SMTP_PERMFAIL; i++) {
+		assert_int_equal(smtp_outcome_parse(smtp_outcome_name((enum smtp_outcome)i), &o), WB_OK);
+		assert_int_equal(o, i);
+	}
+	assert_string_equal(smtp_outcome_name(SMTP_TEMPFAIL), "tempfail");
+	assert_int_equal(smtp_outcome_parse("bounced", &o), WB_EINVAL);
 
 	/* a password never goes over a plain connection */
 	struct smtp_settings p = {.host = "mail.example.cn", .port = 25, .user = "u", .password = "p"};
