@@ -67,7 +67,9 @@ struct smtp_result {
  *   WB_ETEMP    nothing was delivered and trying later may help: cannot connect, timeout,
  *               dropped connection, STARTTLS missing or failed, certificate not trusted,
  *               AUTH answered 4xx. err says which.
- *   WB_EREFUSED the server refused the login (535): nothing was delivered; err says so.
+ *   WB_EREFUSED a settings problem the server stated: it refused the login (535), wants a
+ *               login we cannot or did not give (530 to MAIL FROM). Nothing was delivered;
+ *               keep the message and show err (it never contains the password).
  *   WB_EINVAL   settings or input that cannot work (port 465 / implicit TLS, AUTH without
  *               STARTTLS, a bad address, bare LF in the message...); nothing was sent.
  * *result is always initialised; free it with smtp_result_clear(). */

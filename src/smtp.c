@@ -42,15 +42,10 @@ struct smtp_ctx {
 	char tls_msg[256];         /* first TLS/certificate problem, "" if none */
 	/* server replies, reassembled from the monitor's chunks */
 	struct strbuf line;
-	int last_code;
+	int last_code;             /* the last error reply (4xx/5xx) */
 	char last_reply[256];
 	size_t bytes_read;
 };
-
-static void smtp_copy(char *dst, size_t n, const char *src)
-{
-	snprintf(dst, n, "%s", src ? src : "");
-}
 
 static void smtp_tls_problem(struct smtp_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void smtp_tls_problem(struct smtp_ctx *c, const char *fmt, ...)
@@ -73,14 +68,16 @@ static void smtp_reply_line(struct smtp_ctx *c, const char *l)
 	if (n > 3 && l[3] == '-')
 		return; /* continuation: the last line carries the final word */
 	int code = (l[0] - '0') * 100 + (l[1] - '0') * 10 + (l[2] - '0');
-	c->last_code = code;
-	snprintf(c->last_reply, sizeof c->last_reply, "%.*s", (int)n, l);
+	if (code >= 400) {
+		c->last_code = code;
+		snprintf(c->last_reply, sizeof c->last_reply, "%.*s", (int)n, l);
+	}
 	if (c->in_auth) {
 		if (code == 235) {
 			c->auth_ok = true;
 		} else if (code >= 400 && !c->auth_code) {
 			c->auth_code = code;
-			smtp_copy(c->auth_reply, sizeof c->auth_reply, c->last_reply);
+			snprintf(c->auth_reply, sizeof c->auth_reply, "%.*s", (int)n, l);
 		}
 	}
 }
@@ -579,12 +576,17 @@ int smtp_send(const struct smtp_settings *s, const char *envelope_from, const ch
 	} else if (c.auth_sent && !c.auth_ok && c.auth_code >= 400) {
 		rc = wb_err_set(err, WB_ETEMP, _("the SMTP server could not check the login now (%s); try again later"),
 				c.auth_reply);
-	} else if (s->user && *s->user && !c.auth_sent && smtp_reverse_path_status(msg) &&
-		   smtp_reverse_path_status(msg)->code == 530) {
+	} else if (smtp_reverse_path_status(msg) && smtp_reverse_path_status(msg)->code == 530) {
+		/* 530 to MAIL is about our settings (login, TLS), never about this message */
 		char *t = smtp_status_text(smtp_reverse_path_status(msg));
-		rc = wb_err_set(err, WB_EREFUSED,
-				_("%s requires a login but offered no method weibao can use (PLAIN or LOGIN): 530 %s"),
-				hostport, t);
+		if (s->user && *s->user && !c.auth_sent)
+			rc = wb_err_set(err, WB_EREFUSED,
+					_("%s requires a login but offered no method weibao can use (PLAIN or LOGIN): 530 %s"),
+					hostport, t);
+		else
+			rc = wb_err_set(err, WB_EREFUSED,
+					_("%s refused to take mail without a login (530 %s): set user and password, with tls = starttls"),
+					hostport, t);
 		free(t);
 	} else if (!started || !smtp_collect(msg, rh, n_rcpts, result)) {
 		char silent[128];

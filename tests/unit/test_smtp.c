@@ -328,10 +328,12 @@ static void test_starttls_auth(void **state)
 	assert_non_null(strstr(err.msg, "/nonexistent/ca.pem"));
 	smtp_result_clear(&r);
 
-	/* no STARTTLS and no login: the server requires both, nothing is accepted */
+	/* no STARTTLS and no login: the server requires both; a settings problem, not the message's */
 	struct smtp_settings p = {.host = "127.0.0.1", .port = sv.port, .tls = SMTP_TLS_NONE, .timeout_ms = 5000};
 	rc = smtp_send(&p, "support@weibao.example.cn", rcpts, 1, raw, &r, &err);
-	assert_true(rc != WB_OK || r.outcome != SMTP_SENT);
+	assert_int_equal(rc, WB_EREFUSED);
+	assert_non_null(strstr(err.msg, "530"));
+	assert_non_null(strstr(err.msg, "set user and password"));
 	smtp_result_clear(&r);
 	assert_int_equal(count_messages(&sv), 2);
 
