@@ -29,8 +29,10 @@ struct mail_in {
 	size_t n_references;
 	char *subject;                 /* decoded, one line (no CR/LF/controls), "" when absent */
 	char *from_name;               /* decoded display name, "" when none */
-	char *from_addr;               /* NULL when no usable From address */
+	char *from_addr;               /* NULL when no usable From address: quarantine */
 	char *reply_to;                /* first Reply-To address, NULL when absent */
+	char *via_list;                /* a list that rewrote From ("Name via List"): the list's address, and
+	                                * from_* hold the person (X-Original-From / Reply-To); else NULL */
 	char **to;                     /* addresses only */
 	size_t n_to;
 	char **cc;

@@ -282,6 +282,15 @@ static bool has_long_utf8(const char *b, size_t n)
 	return false;
 }
 
+/* Any U+E000-U+F8FF in UTF-8 s? */
+static bool has_private_use(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if ((p[0] == 0xEE && p[1] >= 0x80) || (p[0] == 0xEF && p[1] >= 0x80 && p[1] <= 0xA3))
+			return true;
+	return false;
+}
+
 char *mail_charset_to_utf8(const char *b, size_t n, const char *label)
 {
 	const char *names[3] = { NULL, NULL, NULL };
@@ -302,11 +311,19 @@ char *mail_charset_to_utf8(const char *b, size_t n, const char *label)
 	 * (all of CJK in UTF-8). */
 	if (!ascii && !stateful(names[0]) && utf8_valid(b, n) && (!multibyte(names[0]) || has_long_utf8(b, n)))
 		return mail_charset_sanitize(b, n);
+	bool u8 = !ascii && !stateful(names[0]) && utf8_valid(b, n);
 	for (int i = 0; i < nn; i++) {
 		char *s = conv(b, n, names[i], true);
+		if (s && u8 && has_private_use(s)) {
+			/* GBK/Big5 user-defined areas: garbage, the UTF-8 reading is the real one */
+			free(s);
+			return mail_charset_sanitize(b, n);
+		}
 		if (s)
 			return s;
 	}
+	if (u8) /* not valid in its label but valid UTF-8 */
+		return mail_charset_sanitize(b, n);
 	char *s = conv(b, n, names[0], false);
 	return s ? s : guess(b, n, true);
 }
@@ -390,8 +407,17 @@ static size_t enc_word(const char *s, size_t n, const char **cs, size_t *csn, ch
 			return 0;
 		j++;
 	}
-	if (j + 1 >= n)
-		return 0;
+	if (j + 1 >= n) {
+		/* cut off before "?=" at the end of the field: take the rest when it has no spaces */
+		for (size_t k = t; k < n; k++)
+			if (isspace((unsigned char)s[k]))
+				return 0;
+		if (n - t < 2)
+			return 0;
+		*txt = s + t;
+		*txtn = n - t - (s[n - 1] == '?' ? 1 : 0);
+		return n;
+	}
 	*txt = s + t;
 	*txtn = j - t;
 	return j + 2;

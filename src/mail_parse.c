@@ -397,8 +397,13 @@ static void walk(struct walk *w, GMimeObject *obj, bool want_text)
 	bool plain = strcmp(type, "text/plain") == 0;
 	bool html = strcmp(type, "text/html") == 0;
 	bool named = false;
-	if (!disp && (plain || html)) {
-		char *nm = param_get(raw_header(obj, "Content-Type"), "name", NULL);
+	if (plain || html) {
+		/* a text part with a file name is a file (Apple Mail sends attachments "inline") */
+		char *nm = param_get(raw_header(obj, "Content-Disposition"), "filename", NULL);
+		if (!nm || !*nm) {
+			free(nm);
+			nm = param_get(raw_header(obj, "Content-Type"), "name", NULL);
+		}
 		named = nm && *nm;
 		free(nm);
 	}
@@ -703,12 +708,12 @@ static void detect_auto(struct mail_in *m, GMimeObject *top, const struct walk *
 		m->is_bounce = true;
 		if (!m->is_auto) {
 			m->is_auto = true;
-			m->auto_reason = xstrdup("delivery status report");
+			m->auto_reason = xstrdup(_("delivery status report"));
 		}
 	}
 	if (w->mdn && !m->is_auto) {
 		m->is_auto = true;
-		m->auto_reason = xstrdup("read receipt");
+		m->auto_reason = xstrdup(_("read receipt"));
 	}
 	/* providers' own bounces: postmaster@ / mailer-daemon@ with a bounce subject */
 	static const char *const bounce_subj[] = {
@@ -732,11 +737,11 @@ static void detect_auto(struct mail_in *m, GMimeObject *top, const struct walk *
 		m->is_bounce = true;
 		if (!m->is_auto) {
 			m->is_auto = true;
-			m->auto_reason = xasprintf("bounce from %s", m->from_addr);
+			m->auto_reason = xasprintf(_("bounce from %s"), m->from_addr);
 		}
 	} else if (daemon && !m->is_auto) {
 		m->is_auto = true;
-		m->auto_reason = xasprintf("mail from %s", m->from_addr);
+		m->auto_reason = xasprintf(_("mail from %s"), m->from_addr);
 	}
 	if ((v = raw_header(top, "Return-Path")) && !m->is_auto) {
 		char *x = header_word(v);
@@ -762,6 +767,31 @@ static void detect_auto(struct mail_in *m, GMimeObject *top, const struct walk *
 			}
 		}
 	}
+}
+
+/* Mailing lists that rewrite From for DMARC ("Name via List <list@…>") keep the sender in
+ * X-Original-From or Reply-To: the requester is that person, not the list. */
+static void undo_list_rewrite(struct mail_in *m, GMimeObject *top, const char *hint)
+{
+	char *via = m->from_addr ? strstr(m->from_name, " via ") : NULL;
+	if (!via)
+		return;
+	const char *xo = raw_header(top, "X-Original-From");
+	struct mbox *o;
+	size_t no = parse_addresses(xo ? xo : raw_header(top, "Reply-To"), hint, &o);
+	if (no == 1 || (xo && no > 1)) {
+		m->via_list = m->from_addr;
+		m->from_addr = o[0].addr;
+		o[0].addr = NULL;
+		if (*o[0].name) {
+			free(m->from_name);
+			m->from_name = o[0].name;
+			o[0].name = NULL;
+		} else {
+			*via = 0;
+		}
+	}
+	free_mboxes(o, no);
 }
 
 /* ---- entry points ---- */
@@ -792,6 +822,10 @@ int mail_parse(const char *raw, size_t len, struct mail_in **out, struct wb_err 
 {
 	*out = NULL;
 	mp_init();
+	while (raw && len && (*raw == '\n' || *raw == '\r')) { /* blank lines a pipe put in front */
+		raw++;
+		len--;
+	}
 	if (!raw || !len)
 		return wb_err_set(err, WB_EINVAL, _("the message is empty"));
 	GMimeStream *stream = g_mime_stream_mem_new_with_buffer(raw, len);
@@ -807,7 +841,10 @@ int mail_parse(const char *raw, size_t len, struct mail_in **out, struct wb_err 
 		return wb_err_set(err, WB_EINVAL, _("not a mail message: no header block found"));
 	GMimeObject *top = GMIME_OBJECT(msg);
 	GMimeHeaderList *hl = g_mime_object_get_header_list(top);
-	if (!hl || g_mime_header_list_get_count(hl) == 0) {
+	GMimeObject *body0 = g_mime_message_get_mime_part(msg);
+	GMimeHeaderList *bl = body0 ? g_mime_object_get_header_list(body0) : NULL;
+	/* GMime keeps Content-* fields on the body part: a message of only those still has a header */
+	if ((!hl || g_mime_header_list_get_count(hl) == 0) && (!bl || g_mime_header_list_get_count(bl) == 0)) {
 		g_object_unref(msg);
 		return wb_err_set(err, WB_EINVAL, _("not a mail message: no header fields"));
 	}
@@ -840,6 +877,7 @@ int mail_parse(const char *raw, size_t len, struct mail_in **out, struct wb_err 
 		m->from_name = xstrdup("");
 	}
 	free_mboxes(from, nf);
+	undo_list_rewrite(m, top, hint);
 	size_t nr;
 	char **rt = addr_strings(raw_header(top, "Reply-To"), hint, &nr);
 	if (nr) {
@@ -892,6 +930,7 @@ void mail_in_free(struct mail_in **mp)
 	free(m->from_name);
 	free(m->from_addr);
 	free(m->reply_to);
+	free(m->via_list);
 	free_strv(m->to, m->n_to);
 	free_strv(m->cc, m->n_cc);
 	free(m->text);

@@ -118,6 +118,27 @@ static size_t reply_prefix_at(const char *s)
 	return 0;
 }
 
+/* Length of a "[...]" group at s (up to 80 bytes), or 0. */
+static size_t bracket_at(const char *s)
+{
+	if (*s != '[')
+		return 0;
+	const char *e = memchr(s, ']', strnlen(s, 80));
+	return e ? (size_t)(e + 1 - s) : 0;
+}
+
+/* Banners that mail gateways put in front of subjects: "[External Mail]", "[EXT]", "[外部邮件]". */
+static size_t banner_at(const char *s)
+{
+	static const char *const banners[] = {
+		"[external mail]", "[external]", "[ext]", "[external email]", "[外部邮件]", "[外部郵件]", NULL,
+	};
+	for (size_t i = 0; banners[i]; i++)
+		if (strncasecmp(s, banners[i], strlen(banners[i])) == 0)
+			return strlen(banners[i]);
+	return 0;
+}
+
 static const char *strip_prefixes(const char *s, const char *prefix)
 {
 	for (;;) {
@@ -126,6 +147,8 @@ static const char *strip_prefixes(const char *s, const char *prefix)
 		int64_t id;
 		if (!l && prefix && *prefix)
 			l = tag_at(s, prefix, &id);
+		if (!l)
+			l = banner_at(s);
 		if (!l)
 			return s;
 		s += l;
@@ -138,6 +161,13 @@ char *mail_subject_clean(const char *subject, const char *prefix)
 		return xstrdup("");
 	const char *s = strip_prefixes(subject, prefix);
 	struct strbuf b = STRBUF_INIT;
+	/* a list tag stays, the prefixes after it go: "[users] Re: x" -> "[users] x" */
+	size_t bl = bracket_at(s);
+	if (bl && strip_prefixes(s + bl, prefix) != skip_ws(s + bl)) {
+		strbuf_add(&b, s, bl);
+		strbuf_addc(&b, ' ');
+		s = strip_prefixes(s + bl, prefix);
+	}
 	while (*s) {
 		int64_t id;
 		size_t l = prefix && *prefix ? tag_at(s, prefix, &id) : 0;
@@ -145,7 +175,7 @@ char *mail_subject_clean(const char *subject, const char *prefix)
 			s += l;
 			strbuf_addc(&b, ' ');
 			/* "Re: [#42] Re: foo": prefixes after the tag go too */
-			if (strspn(strbuf_str(&b), " \t") == b.len)
+			if (strspn(strbuf_str(&b), " \t") == b.len || b.s[b.len - 2] == ']')
 				s = strip_prefixes(s, prefix);
 			continue;
 		}

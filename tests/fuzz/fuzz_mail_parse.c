@@ -40,6 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(m->from_name, 1);
 	check(m->from_addr, 1);
 	check(m->reply_to, 1);
+	check(m->via_list, 1);
 	for (size_t i = 0; i < m->n_to; i++)
 		check(m->to[i], 1);
 	for (size_t i = 0; i < m->n_cc; i++)

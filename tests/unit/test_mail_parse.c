@@ -153,6 +153,87 @@ static void test_corpus(void **state)
 	assert_int_equal(failures, 0);
 }
 
+/* Parses one corpus file, or returns NULL when the corpus is absent. */
+static struct mail_in *corpus_file(const char *name)
+{
+	char path[1200];
+	snprintf(path, sizeof path, "%s/../shared/mail-corpus/%s", test_root(), name);
+	size_t len;
+	char *raw = slurp(path, &len);
+	if (!raw)
+		return NULL;
+	struct mail_in *m = NULL;
+	struct wb_err err = { 0 };
+	assert_int_equal(mail_parse(raw, len, &m, &err), WB_OK);
+	free(raw);
+	return m;
+}
+
+static void test_corpus_details(void **state)
+{
+	(void)state;
+	struct mail_in *m = corpus_file("erofslist-gb2312-outlook-dafu-alternative.eml");
+	if (!m)
+		skip();
+	assert_string_equal(m->text_visible, "好的，非常感谢");
+	assert_non_null(strstr(m->text_quoted, "\n发件人: Gao Xiang"));
+	assert_string_equal(m->from_addr, "sunshijie@xiaomi.com"); /* "孙士杰 via Linux-erofs" */
+	assert_string_equal(m->via_list, "linux-erofs@lists.ozlabs.org");
+	assert_true(m->is_bulk);
+	mail_in_free(&m);
+
+	m = corpus_file("erofslist-gb18030-fullwidth-reply-references-only.eml");
+	assert_non_null(strstr(m->text_visible, "好的,我尝试一下您提供的测试方法"));
+	assert_null(strstr(m->text_visible, "原始邮件"));
+	assert_non_null(strstr(m->text_quoted, "原始邮件"));
+	assert_null(m->in_reply_to);
+	assert_int_equal(m->n_references, 3);
+	mail_in_free(&m);
+
+	m = corpus_file("erofslist-utf8-zh-quoted-reply.eml"); /* bottom-posted */
+	assert_non_null(strstr(m->text_visible, "Thanks for your interest."));
+	assert_null(strstr(m->text_visible, "> "));
+	assert_true(strncmp(m->text_quoted, "On 2024/4/6 10:03, 孟祥宇 via Linux-erofs wrote:", 20) == 0);
+	mail_in_free(&m);
+
+	m = corpus_file("aspeedlist-big5-outlook-alternative.eml");
+	assert_null(strstr(m->text_visible, "寄件者"));
+	assert_non_null(strstr(m->text_quoted, "寄件者: Ender Hsieh"));
+	mail_in_free(&m);
+
+	m = corpus_file("erofslist-gb2312-related-inline-image.eml");
+	assert_int_equal(m->n_att, 1);
+	assert_string_equal(m->att[0].filename, "pastedImage.png");
+	assert_string_equal(m->att[0].content_type, "image/png");
+	assert_true(m->att[0].is_inline);
+	assert_non_null(m->att[0].content_id);
+	assert_memory_equal(m->att[0].data, "\x89PNG", 4);
+	mail_in_free(&m);
+
+	m = corpus_file("erofslist-aliyun-bounce-zh-not-report.eml");
+	assert_true(m->is_bounce);
+	assert_string_equal(m->att[0].filename, "无主题.eml");
+	mail_in_free(&m);
+
+	m = corpus_file("mikel-attachment-nonascii-filename.eml");
+	assert_string_equal(m->att[0].filename, "ciële.txt");
+	assert_null(strstr(m->text, "ciële"));
+	mail_in_free(&m);
+
+	m = corpus_file("kopano-raw-big5-headers-html.eml");
+	assert_string_equal(m->from_name, "養樂多");
+	assert_true(m->text_from_html);
+	mail_in_free(&m);
+
+	m = corpus_file("rt-iso-8859-1-8bit-plain-reply.eml");
+	assert_string_equal(m->from_name, "Wilhelmsen Håvard");
+	mail_in_free(&m);
+
+	m = corpus_file("erofslist-utf8-multibyte-split-across-encoded-words.eml");
+	assert_null(strchr(m->text, '<')); /* HTML tags in a text/plain part */
+	mail_in_free(&m);
+}
+
 /* ---- synthetic messages for single features ---- */
 
 static void test_headers_and_ids(void **state)
@@ -185,6 +266,32 @@ static void test_headers_and_ids(void **state)
 	assert_false(m->is_auto);
 	mail_in_free(&m);
 	assert_null(m);
+}
+
+static void test_odd_addresses(void **state)
+{
+	(void)state;
+	/* found by the fuzzer: a second <...> after the first one */
+	struct mail_in *m = parse_str("From: x <r@d> junk <c@y>\nTo: <a@b> <c@d>, \"q,uoted\" <e@f>\n"
+				      "Cc: group: g1@x, g2@x;, bad@, @bad, no-at\n\nb\n");
+	assert_non_null(m->from_addr);
+	assert_int_equal(m->n_to, 2);
+	assert_string_equal(m->to[1], "e@f");
+	assert_int_equal(m->n_cc, 2);
+	assert_string_equal(m->cc[0], "g1@x");
+	mail_in_free(&m);
+	/* DMARC-rewritten list mail: the person is in Reply-To */
+	m = parse_str("From: =?utf-8?b?5a2f56Wl5a6HIHZpYSBMaW51eC1lcm9mcw==?= <linux-erofs@lists.ozlabs.org>\n"
+		      "Reply-To: =?gb18030?B?w8/P6dPu?= <1156140554@qq.com>\nSubject: x\n\nb\n");
+	assert_string_equal(m->from_addr, "1156140554@qq.com");
+	assert_string_equal(m->from_name, "孟祥宇");
+	assert_string_equal(m->via_list, "linux-erofs@lists.ozlabs.org");
+	mail_in_free(&m);
+	/* only Content-* fields: still a message, but nobody to answer */
+	m = parse_str("Content-Type: text/plain; charset=utf-8\n\nbody\n");
+	assert_null(m->from_addr);
+	assert_string_equal(m->text, "body\n");
+	mail_in_free(&m);
 }
 
 static void test_header_injection_stays_one_line(void **state)
@@ -220,6 +327,9 @@ static void test_charsets(void **state)
 	free(s);
 	s = mail_charset_to_utf8("软件", strlen("软件"), "gb2312"); /* the label lies */
 	assert_string_equal(s, "软件");
+	free(s);
+	s = mail_charset_to_utf8("维保 caf\xc3\xa9", strlen("维保 café"), "big5");
+	assert_string_equal(s, "维保 café");
 	free(s);
 	s = mail_charset_to_utf8("caf\xe9", 4, "iso-8859-1");
 	assert_string_equal(s, "café");
@@ -262,6 +372,14 @@ static void test_encoded_words(void **state)
 	s = mail_charset_decode_header(h, strlen(h), NULL);
 	assert_string_equal(s, "Re: a b =?broken");
 	free(s);
+	h = "Re: =?utf-8?B?5rWL6K+V"; /* truncated before "?=" */
+	s = mail_charset_decode_header(h, strlen(h), NULL);
+	assert_string_equal(s, "Re: 测试");
+	free(s);
+	h = "=?utf-8?Q?caf=C3=A9 au lait?= =?unknown-x?B?T0s=?=";
+	s = mail_charset_decode_header(h, strlen(h), NULL);
+	assert_string_equal(s, "café au laitOK");
+	free(s);
 	/* raw 8-bit Big5 header read with the body's charset as hint */
 	h = "\xbe\x69\xbc\xd6\xa6\x68";
 	s = mail_charset_decode_header(h, strlen(h), "big5");
@@ -281,6 +399,21 @@ static void test_html_to_text(void **state)
 	assert_string_equal(t, "Hello & welcome 你好\nSee the guide <https://example.com/kb> now\nline\nbreak\n"
 			       "- one\n- two\n> old text\n<tag>");
 	free(t);
+	static const char *const cases[][2] = {
+		{ "Mail <a href=\"mailto:desk@x.cn\">desk@x.cn</a>.", "Mail desk@x.cn." },
+		{ "<a href='https://x.cn/a?b=1&amp;c=2'>https://x.cn/a?b=1&amp;c=2</a>", "https://x.cn/a?b=1&c=2" },
+		{ "<table><tr><td>型号</td><td>X410</td></tr><tr><td>数量</td><td>2</td></tr></table>", "型号 X410\n数量 2" },
+		{ "<pre>a  b\n  c</pre>", "a  b\n  c" },
+		{ "&#0;&#xD800;&#150;&copy&unknown;", "\xEF\xBF\xBD\xEF\xBF\xBD\u2013&copy&unknown;" },
+		{ "<!-- hidden --><p>x<!--[if mso]>no<![endif]--></p><SCRIPT>y</SCRIPT>", "x" },
+		{ "a < b and <b>c</b>", "a < b and c" },
+		{ "<div>unterminated <a href=\"http://x", "unterminated" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		t = mail_html_to_text(cases[i][0], strlen(cases[i][0]));
+		assert_string_equal(t, cases[i][1]);
+		free(t);
+	}
 	struct mail_in *m = parse_str("From: a@b.c\nContent-Type: text/html; charset=gbk\n"
 				      "Content-Transfer-Encoding: 8bit\n\n<p>\xce\xac\xb1\xa3</p>\n");
 	assert_true(m->text_from_html);
@@ -346,6 +479,10 @@ static void test_subject_clean(void **state)
 		{ "Re[2]: Re: [#3] Re: status", "status" },
 		{ "Reply needed", "Reply needed" },
 		{ "Fw：  hello   world ", "hello world" },
+		{ "答复: [External Mail]Re: [PATCH] erofs-utils: fix", "[PATCH] erofs-utils: fix" },
+		{ "[USRP-users] Re: 答复: rfnoc error", "[USRP-users] rfnoc error" },
+		{ "[USRP-users] [#5] Re: rfnoc", "[USRP-users] rfnoc" },
+		{ "[PATCH] Re-enable the clock", "[PATCH] Re-enable the clock" },
 		{ "", "" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -435,6 +572,14 @@ static void test_attachments(void **state)
 	assert_int_equal(m->att[1].size, 4);
 	assert_string_equal(m->text, "正文");
 	mail_in_free(&m);
+	/* a text file sent "inline" with a name (Apple Mail) is a file, not body text */
+	m = parse_str("From: a@b.c\nContent-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nhi\n"
+		      "--B\nContent-Type: text/plain; name=log.txt\nContent-Disposition: inline; filename=log.txt\n\n"
+		      "ERROR 42\n--B--\n");
+	assert_int_equal(m->n_att, 1);
+	assert_string_equal(m->att[0].filename, "log.txt");
+	assert_null(strstr(m->text, "ERROR 42"));
+	mail_in_free(&m);
 }
 
 static void test_not_a_message(void **state)
@@ -452,6 +597,13 @@ static void test_not_a_message(void **state)
 	} else {
 		assert_int_equal(rc, WB_EINVAL);
 	}
+	m = parse_str("\r\n\nFrom: a@b.c\nSubject: after blank lines\n\nbody\n");
+	assert_string_equal(m->subject, "after blank lines");
+	mail_in_free(&m);
+	m = parse_str("From sender@x Mon Jan  1 00:00:00 2024\nFrom: a@b.c\nSubject: mbox\n\nbody\n");
+	assert_string_equal(m->from_addr, "a@b.c");
+	assert_string_equal(m->subject, "mbox");
+	mail_in_free(&m);
 	m = parse_str("Subject: no sender\n\nbody\n");
 	assert_null(m->from_addr);
 	mail_in_free(&m);
@@ -462,6 +614,7 @@ int main(void)
 	setlocale(LC_ALL, "C.UTF-8");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_headers_and_ids),
+		cmocka_unit_test(test_odd_addresses),
 		cmocka_unit_test(test_header_injection_stays_one_line),
 		cmocka_unit_test(test_charsets),
 		cmocka_unit_test(test_encoded_words),
@@ -474,6 +627,7 @@ int main(void)
 		cmocka_unit_test(test_attachments),
 		cmocka_unit_test(test_not_a_message),
 		cmocka_unit_test(test_corpus),
+		cmocka_unit_test(test_corpus_details),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
