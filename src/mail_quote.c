@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -233,26 +234,20 @@ void mail_quote_split(const char *text, char **visible, char **quoted)
 	}
 	struct strbuf vis = STRBUF_INIT, quo = STRBUF_INIT;
 	bool vis_blank = false;
+	size_t *vis_at = xmalloc(n * sizeof *vis_at); /* vis.len before line i went there, or SIZE_MAX */
 	for (size_t i = 0; i < n; i++) {
 		struct line t = trim(ls[i]);
+		vis_at[i] = SIZE_MAX;
 		if (history_cut(ls, n, i)) {
 			/* an underscore rule just above an Outlook block belongs to it */
 			size_t s = i;
 			while (s > 0 && blank(ls[s - 1]))
 				s--;
-			if (s > 0 && underscores(trim(ls[s - 1])) && vis.len) {
-				/* drop the rule (and blanks) from the visible part */
-				char *nl = NULL;
-				for (size_t k = s - 1; k < i; k++) {
-					nl = strrchr(vis.s, '\n');
-					if (nl) {
-						vis.len = (size_t)(nl - vis.s);
-						*nl = 0;
-					} else {
-						strbuf_reset(&vis);
-						break;
-					}
-				}
+			if (s > 0 && underscores(trim(ls[s - 1])) && vis_at[s - 1] != SIZE_MAX) {
+				/* take the rule (and the blanks after it) back from the visible part */
+				vis.len = vis_at[s - 1];
+				if (vis.s)
+					vis.s[vis.len] = 0;
 				for (size_t k = s - 1; k < i; k++)
 					add_line(&quo, ls[k]);
 			}
@@ -274,10 +269,13 @@ void mail_quote_split(const char *text, char **visible, char **quoted)
 		}
 		if (!q && blank(ls[i]) && vis_blank)
 			continue; /* folded quotes leave no stack of empty lines */
-		if (!q)
+		if (!q) {
 			vis_blank = blank(ls[i]);
+			vis_at[i] = vis.len;
+		}
 		add_line(q ? &quo : &vis, ls[i]);
 	}
+	free(vis_at);
 	free(ls);
 	*visible = trim_lines(&vis);
 	*quoted = trim_lines(&quo);

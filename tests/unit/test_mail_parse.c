@@ -444,6 +444,7 @@ static void test_quote_folding(void **state)
 		    "收件人: desk@x\n主题: 维保\n\n原文\n",
 		    "收到", "______");
 	check_split("OK\n\n-----Original Message-----\nFrom: a\nSent: b\n", "OK", "-----Original");
+	check_split("第一行\n第二行\n\n\n\n__________\n\n\n寄件者: a\n寄件日期: b\n收件者: c\n主旨: d\n", "第一行\n第二行", "__________");
 	check_split("OK\nFrom: Zhang San <z@x>\nSent: Tuesday\nTo: desk@x\nSubject: help\n\nold\n", "OK", "From: Zhang");
 	check_split("好的\n\n------------------ 原始邮件 ------------------\n发件人: x\n", "好的", "-------");
 	/* bottom posting: the answer below the quote stays visible */
