@@ -129,7 +129,7 @@ build/fuzz/fuzz_mail_parse: tests/fuzz/fuzz_mail_parse.c $(FUZZ_SRCS) $(HDRS)
 	  $(shell pkg-config --libs gmime-3.0)
 
 fuzz: build/fuzz/fuzz_mail_parse
-	@seeds=""; [ -d $(FUZZ_SEEDS) ] && seeds=$(FUZZ_SEEDS); \
+	@mkdir -p build/fuzz/corpus; seeds=""; [ -d $(FUZZ_SEEDS) ] && seeds=$(FUZZ_SEEDS); \
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build/fuzz/fuzz_mail_parse \
 	  -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
 	  -artifact_prefix=build/fuzz/ -print_final_stats=0 build/fuzz/corpus $$seeds

@@ -337,6 +337,20 @@ static void test_charsets(void **state)
 	s = mail_charset_to_utf8("\x93quoted\x94", 8, "windows-1252");
 	assert_string_equal(s, "\u201cquoted\u201d");
 	free(s);
+	static const char *const labelled[][3] = {
+		{ "windows-1251", "\xf2\xe5\xf1\xf2", "тест" },
+		{ "ISO-8859-2", "\xbf\xf3\xb3\x77", "żółw" },
+		{ "ks_c_5601-1987", "\xc7\xd1\xb1\xb9", "한국" },
+		{ "Shift_JIS", "\x93\xfa\x96\x7b\x8c\xea", "日本語" },
+		{ "iso-8859-15", "\xa4\x75\x72\x6f", "€uro" },
+		{ "\"eucgb2312_cn\"", "\xce\xac\xb1\xa3", "维保" },
+		{ "x-no-such-charset", "\xce\xac\xb1\xa3", "维保" },
+	};
+	for (size_t i = 0; i < sizeof labelled / sizeof labelled[0]; i++) {
+		s = mail_charset_to_utf8(labelled[i][1], strlen(labelled[i][1]), labelled[i][0]);
+		assert_string_equal(s, labelled[i][2]);
+		free(s);
+	}
 	/* unlabelled: UTF-8, else GB18030, else windows-1252 */
 	s = mail_charset_to_utf8("维保", strlen("维保"), NULL);
 	assert_string_equal(s, "维保");
