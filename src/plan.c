@@ -385,12 +385,15 @@ static int create_task(struct desk *d, const struct plan *p, const struct recur_
 	return rc;
 }
 
-static int generate_plan(struct desk *d, const struct plan *p, wb_time from, wb_time to, const char *queue,
-			 int *created, struct wb_err *err)
+/* One round of at most OCC_MAX_PER_PLAN occurrences from `from`; *next is where the following
+ * round starts, or `to` when the range is done. */
+static int generate_round(struct desk *d, const struct plan *p, wb_time from, wb_time to, const char *queue,
+			  int *created, wb_time *next, struct wb_err *err)
 {
 	struct recur_occurrence *occ = NULL;
 	size_t n = 0;
 	int rc = expand_plan(p, from, to, &occ, &n, err);
+	*next = rc == WB_OK && n == OCC_MAX_PER_PLAN ? occ[n - 1].start + 1 : to;
 	for (size_t i = 0; i < n && rc == WB_OK; i++) {
 		if (occ[i].end <= p->created_at)
 			continue; /* over before the plan existed */
@@ -406,6 +409,16 @@ static int generate_plan(struct desk *d, const struct plan *p, wb_time from, wb_
 			(*created)++;
 	}
 	free(occ);
+	return rc;
+}
+
+static int generate_plan(struct desk *d, const struct plan *p, wb_time from, wb_time to, const char *queue,
+			 int *created, struct wb_err *err)
+{
+	int rc = WB_OK;
+	/* a dense rule (hourly over months) comes in several rounds */
+	while (rc == WB_OK && from < to)
+		rc = generate_round(d, p, from, to, queue, created, &from, err);
 	return rc;
 }
 

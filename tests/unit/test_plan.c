@@ -260,6 +260,32 @@ static void test_generation_is_idempotent(void **state)
 	ticket_list_free(&l);
 }
 
+/* A dense rule yields more occurrences than one expansion returns (2,000): the generator goes on in
+ * rounds. Hourly since August, the plan made today: only today's hours after its creation count,
+ * and they lie beyond the first round. */
+static void test_generation_of_a_dense_rule(void **state)
+{
+	struct fx *f = *state;
+	struct wb_err err = { 0 };
+	add_plan(f, "hourly probe", "FREQ=HOURLY", "2026-08-01T00:00", "UTC", 5, NULL, NULL);
+	int created = 0;
+	assert_int_equal(plan_generate(f->d, T("2026-08-01T00:00:00Z"), T("2026-11-25T05:00:00Z"), &created, &err), 0);
+	assert_int_equal(created, 4); /* 01:00, 02:00, 03:00, 04:00 */
+	size_t n;
+	char *subjects = maintenance_subjects(f, &n);
+	assert_int_equal(n, 4);
+	assert_string_equal(subjects, "hourly probe 2026-11-25|hourly probe 2026-11-25|hourly probe 2026-11-25|"
+				      "hourly probe 2026-11-25");
+	free(subjects);
+	struct plan_agenda a;
+	assert_int_equal(plan_agenda(f->d, T("2026-11-25T00:00:00Z"), T("2026-11-25T06:00:00Z"), &a, &err), 0);
+	assert_int_equal(a.n, 5); /* 01..04 generated, 05 planned; 00:00 was over before the plan existed */
+	assert_int_equal(a.items[0].start, T("2026-11-25T01:00:00Z"));
+	assert_true(a.items[0].ticket_id != 0);
+	assert_int_equal(a.items[4].status, PLAN_ST_PLANNED);
+	plan_agenda_free(&a);
+}
+
 static int64_t first_task(struct fx *f)
 {
 	struct ticket_filter flt;
@@ -675,6 +701,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_recurrence_month_ends_leap_years_exceptions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_validation_names_the_bad_part, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_generation_is_idempotent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_generation_of_a_dense_rule, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checklist_completed_and_stored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missed_occurrence_detected, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_window_notices_sent_once_in_contact_zone, setup, teardown),
@@ -683,5 +710,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ticket_opened_in_window_is_marked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ics_round_trip, setup, teardown),
 	};
+	if (getenv("WB_TEST_FILTER"))
+		cmocka_set_test_filter(getenv("WB_TEST_FILTER"));
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
