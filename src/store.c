@@ -236,6 +236,27 @@ char *sp_col_text(sqlite3_stmt *st, int i)
 	return t ? xstrdup((const char *)t) : NULL;
 }
 
+int sp_collect(struct store *s, sqlite3_stmt *st, size_t size, sp_row_reader read, void **out, size_t *n,
+	       struct wb_err *err)
+{
+	char *v = NULL;
+	size_t cnt = 0, cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 8;
+			v = xrealloc(v, cap * size);
+		}
+		memset(v + cnt * size, 0, size);
+		read(st, v + cnt * size);
+		cnt++;
+	}
+	sqlite3_finalize(st);
+	*out = v;
+	*n = cnt;
+	return rc == SQLITE_DONE ? WB_OK : sp_fail(s, rc, err);
+}
+
 int sp_query_int(struct store *s, const char *sql, int64_t *out, struct wb_err *err)
 {
 	sqlite3_stmt *st;
