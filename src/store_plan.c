@@ -166,6 +166,11 @@ static void read_plan(sqlite3_stmt *st, struct plan *p)
 	p->created_at = sqlite3_column_int64(st, i++);
 }
 
+static void read_plan_row(sqlite3_stmt *st, void *item)
+{
+	read_plan(st, item);
+}
+
 static int load_items(struct store *s, struct plan *p, struct wb_err *err)
 {
 	sqlite3_stmt *st;
@@ -307,12 +312,9 @@ int store_plan_page(struct store *s, int64_t after_id, size_t limit, bool all, s
 	sqlite3_bind_int64(st, 1, after_id);
 	sqlite3_bind_int(st, 2, all);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
-	struct plan *v = xcalloc(limit ? limit : 1, sizeof *v);
+	struct plan *v = NULL;
 	size_t k = 0;
-	while (k < limit && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		read_plan(st, &v[k++]);
-	rc = (k == limit || rc == SQLITE_DONE) ? WB_OK : sp_fail(s, rc, err);
-	sqlite3_finalize(st);
+	rc = sp_collect(s, st, sizeof *v, read_plan_row, (void **)&v, &k, err);
 	for (size_t i = 0; i < k && rc == WB_OK; i++)
 		rc = load_items(s, &v[i], err);
 	if (rc) {
@@ -406,6 +408,11 @@ static void read_occ(sqlite3_stmt *st, struct plan_occ *o)
 	o->done_at = sqlite3_column_int64(st, i++);
 }
 
+static void read_occ_row(sqlite3_stmt *st, void *item)
+{
+	read_occ(st, item);
+}
+
 int store_occ_by_ticket(struct store *s, int64_t ticket_id, struct plan_occ *out, struct wb_err *err)
 {
 	sqlite3_stmt *st;
@@ -443,19 +450,10 @@ int store_occ_page(struct store *s, wb_time from, wb_time to, const struct plan_
 	sqlite3_bind_int64(st, 3, after ? after->start : INT64_MIN);
 	sqlite3_bind_int64(st, 4, after ? after->id : 0);
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)limit);
-	struct plan_occ *v = xcalloc(limit ? limit : 1, sizeof *v);
-	size_t k = 0;
-	while (k < limit && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		read_occ(st, &v[k++]);
-	rc = (k == limit || rc == SQLITE_DONE) ? WB_OK : sp_fail(s, rc, err);
-	sqlite3_finalize(st);
-	if (rc) {
-		plan_occs_free(&v, k);
-		return rc;
-	}
-	*out = v;
-	*n = k;
-	return WB_OK;
+	rc = sp_collect(s, st, sizeof **out, read_occ_row, (void **)out, n, err);
+	if (rc)
+		plan_occs_free(out, *n);
+	return rc;
 }
 
 int store_occ_counts(struct store *s, wb_time day_from, wb_time day_to, wb_time now, int *open, int *missed,
@@ -507,6 +505,18 @@ int store_result_set(struct store *s, int64_t occ_id, const struct plan_result *
 	return step_done(s, st, err);
 }
 
+static void read_result(sqlite3_stmt *st, void *item)
+{
+	struct plan_result *r = item;
+	r->pos = sqlite3_column_int(st, 0);
+	r->item = sp_col_text(st, 1);
+	r->result = sp_col_text(st, 2);
+	r->note = sp_col_text(st, 3);
+	r->user_id = sqlite3_column_int64(st, 4);
+	r->user = sp_col_text(st, 5);
+	r->at = sqlite3_column_int64(st, 6);
+}
+
 int store_result_list(struct store *s, int64_t occ_id, struct plan_result **out, size_t *n, struct wb_err *err)
 {
 	*out = NULL;
@@ -518,31 +528,10 @@ int store_result_list(struct store *s, int64_t occ_id, struct plan_result **out,
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, occ_id);
-	struct plan_result *v = NULL;
-	size_t k = 0, cap = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (k == cap) {
-			cap = cap ? cap * 2 : 8;
-			v = xrealloc(v, cap * sizeof *v);
-		}
-		struct plan_result *r = &v[k++];
-		r->pos = sqlite3_column_int(st, 0);
-		r->item = sp_col_text(st, 1);
-		r->result = sp_col_text(st, 2);
-		r->note = sp_col_text(st, 3);
-		r->user_id = sqlite3_column_int64(st, 4);
-		r->user = sp_col_text(st, 5);
-		r->at = sqlite3_column_int64(st, 6);
-	}
-	rc = rc == SQLITE_DONE ? WB_OK : sp_fail(s, rc, err);
-	sqlite3_finalize(st);
-	if (rc) {
-		plan_results_free(&v, k);
-		return rc;
-	}
-	*out = v;
-	*n = k;
-	return WB_OK;
+	rc = sp_collect(s, st, sizeof **out, read_result, (void **)out, n, err);
+	if (rc)
+		plan_results_free(out, *n);
+	return rc;
 }
 
 /* ---- windows ---- */
@@ -630,23 +619,18 @@ int store_window_by_uid(struct store *s, const char *uid, int64_t *id, struct wb
 	return query_id(s, "SELECT id FROM maint_windows WHERE ics_uid = ?", uid, id, err);
 }
 
-static int window_rows(struct store *s, sqlite3_stmt *st, size_t limit, struct maint_window **out, size_t *n,
-		       struct wb_err *err)
+static void read_window_row(sqlite3_stmt *st, void *item)
 {
-	struct maint_window *v = xcalloc(limit ? limit : 1, sizeof *v);
-	size_t k = 0;
-	int rc = SQLITE_DONE;
-	while (k < limit && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		read_window(st, &v[k++]);
-	rc = (k == limit || rc == SQLITE_DONE) ? WB_OK : sp_fail(s, rc, err);
-	sqlite3_finalize(st);
-	if (rc) {
-		maint_windows_free(&v, k);
-		return rc;
-	}
-	*out = v;
-	*n = k;
-	return WB_OK;
+	read_window(st, item);
+}
+
+/* Collects the rows of a prepared window query (at most its LIMIT); frees them on failure. */
+static int window_rows(struct store *s, sqlite3_stmt *st, struct maint_window **out, size_t *n, struct wb_err *err)
+{
+	int rc = sp_collect(s, st, sizeof **out, read_window_row, (void **)out, n, err);
+	if (rc)
+		maint_windows_free(out, *n);
+	return rc;
 }
 
 int store_window_page(struct store *s, wb_time from, wb_time to, const struct plan_key *after, size_t limit,
@@ -665,7 +649,7 @@ int store_window_page(struct store *s, wb_time from, wb_time to, const struct pl
 	sqlite3_bind_int64(st, 3, after ? after->start : INT64_MIN);
 	sqlite3_bind_int64(st, 4, after ? after->id : 0);
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)limit);
-	return window_rows(s, st, limit, out, n, err);
+	return window_rows(s, st, out, n, err);
 }
 
 int store_window_covering(struct store *s, int64_t org_id, int64_t system_id, wb_time at, bool *yes,
@@ -705,7 +689,7 @@ int store_window_due(struct store *s, wb_time now, int64_t after_id, size_t limi
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, after_id);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
-	return window_rows(s, st, limit, out, n, err);
+	return window_rows(s, st, out, n, err);
 }
 
 int store_window_mark(struct store *s, int64_t id, const char *stage, wb_time at, struct wb_err *err)
@@ -760,6 +744,20 @@ int store_notice_add(struct store *s, const char *what, int64_t ref_id, int64_t 
 
 /* ---- contacts of an organisation ---- */
 
+static void read_contact_row(sqlite3_stmt *st, void *item)
+{
+	struct contact *c = item;
+	c->id = sqlite3_column_int64(st, 0);
+	c->name = sp_col_text(st, 1);
+	c->email = sp_col_text(st, 2);
+	c->phone = sp_col_text(st, 3);
+	c->org_id = sqlite3_column_int64(st, 4);
+	c->org = sp_col_text(st, 5);
+	c->language = sp_col_text(st, 6);
+	c->timezone = sp_col_text(st, 7);
+	c->created_at = sqlite3_column_int64(st, 8);
+}
+
 int store_org_contacts(struct store *s, int64_t org_id, int64_t after_id, size_t limit, struct contact **out,
 		       size_t *n, struct wb_err *err)
 {
@@ -775,27 +773,8 @@ int store_org_contacts(struct store *s, int64_t org_id, int64_t after_id, size_t
 	sqlite3_bind_int64(st, 1, org_id);
 	sqlite3_bind_int64(st, 2, after_id);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
-	struct contact *v = xcalloc(limit ? limit : 1, sizeof *v);
-	size_t k = 0;
-	while (k < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct contact *c = &v[k++];
-		c->id = sqlite3_column_int64(st, 0);
-		c->name = sp_col_text(st, 1);
-		c->email = sp_col_text(st, 2);
-		c->phone = sp_col_text(st, 3);
-		c->org_id = sqlite3_column_int64(st, 4);
-		c->org = sp_col_text(st, 5);
-		c->language = sp_col_text(st, 6);
-		c->timezone = sp_col_text(st, 7);
-		c->created_at = sqlite3_column_int64(st, 8);
-	}
-	rc = (k == limit || rc == SQLITE_DONE) ? WB_OK : sp_fail(s, rc, err);
-	sqlite3_finalize(st);
-	if (rc) {
-		store_contacts_free(&v, k);
-		return rc;
-	}
-	*out = v;
-	*n = k;
-	return WB_OK;
+	rc = sp_collect(s, st, sizeof **out, read_contact_row, (void **)out, n, err);
+	if (rc)
+		store_contacts_free(out, *n);
+	return rc;
 }
