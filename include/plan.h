@@ -95,7 +95,7 @@ struct plan_agenda_item {
 	char *title;      /* plan name or window title */
 	char *kind;       /* plan kind name, or "window" */
 	char *system;     /* may be NULL (a window for a whole organisation) */
-	char *org;        /* windows only */
+	char *org;        /* the organisation */
 	wb_time start, end;
 	enum plan_status status;
 };

@@ -49,7 +49,7 @@ struct plan_occ {
 	int64_t id, plan_id;
 	char *plan_name, *kind;
 	int64_t system_id, org_id;
-	char *system;
+	char *system, *org;
 	wb_time start, end;
 	char date[11];             /* local date of the start in the plan's zone */
 	int64_t ticket_id;         /* 0 when no ticket */

@@ -553,18 +553,24 @@ static int check_in_tx(struct desk *d, int64_t ticket_id, int item, const char *
 				   : xasprintf(_("checklist %d. %s: %s"), item, r.item, result);
 	rc = store_audit_add(d->store, d->me.id, ticket_id, "checklist", NULL, line, err);
 	struct ticket *t = NULL;
+	enum ticket_status now_status = STATUS_NEW;
 	if (rc == WB_OK)
 		rc = desk_ticket_get(d, ticket_id, &t, err);
-	if (rc == WB_OK && (t->status == STATUS_NEW || t->status == STATUS_TRIAGED || t->status == STATUS_REOPENED))
+	if (rc == WB_OK)
+		now_status = t->status;
+	if (rc == WB_OK && (t->status == STATUS_NEW || t->status == STATUS_TRIAGED || t->status == STATUS_REOPENED)) {
 		rc = move_status(d, ticket_id, STATUS_IN_PROGRESS, line, err);
-	else if (rc == WB_OK)
+		now_status = STATUS_IN_PROGRESS;
+	} else if (rc == WB_OK) {
 		rc = add_note(d, ticket_id, line, err);
+	}
 	free(line);
 	struct plan_result *res = NULL;
 	size_t n = 0;
 	if (rc == WB_OK)
 		rc = store_result_list(d->store, o.id, &res, &n, err);
-	if (rc == WB_OK && n == p.n_items && ticket_status_is_open(t->status)) {
+	/* resolved when the workflow allows it from where the task is (not from review or testing) */
+	if (rc == WB_OK && n == p.n_items && ticket_transition_allowed(now_status, STATUS_RESOLVED)) {
 		bool failed = false;
 		for (size_t i = 0; i < n; i++)
 			failed |= strcmp(res[i].result, "failed") == 0;
@@ -680,6 +686,7 @@ static int agenda_occurrences(struct desk *d, wb_time from, wb_time to, wb_time 
 			it->title = xstrdup(v[i].plan_name);
 			it->kind = xstrdup(v[i].kind);
 			it->system = xstrdup(v[i].system);
+			it->org = xstrdup(v[i].org);
 			it->start = v[i].start;
 			it->end = v[i].end;
 			it->status = plan_occ_status(&v[i], now);
@@ -723,6 +730,7 @@ static int agenda_projected(struct desk *d, wb_time from, wb_time to, wb_time no
 				it->title = xstrdup(v[i].name);
 				it->kind = xstrdup(v[i].kind);
 				it->system = xstrdup(v[i].system);
+				it->org = xstrdup(v[i].org);
 				it->start = occ[j].start;
 				it->end = occ[j].end;
 				it->status = occ[j].end <= now ? PLAN_ST_MISSED : PLAN_ST_PLANNED;

@@ -50,6 +50,7 @@ void plan_occ_clear(struct plan_occ *o)
 	free(o->plan_name);
 	free(o->kind);
 	free(o->system);
+	free(o->org);
 	memset(o, 0, sizeof *o);
 }
 
@@ -380,9 +381,9 @@ int store_occ_find(struct store *s, int64_t plan_id, wb_time start, int64_t *id,
 }
 
 #define OCC_COLS "c.id, c.plan_id, p.name, p.kind, p.system_id, y.org_id, y.name, c.starts_at, c.ends_at," \
-		 " c.local_date, c.ticket_id, t.status, coalesce(t.resolved_at, t.closed_at)"
+		 " c.local_date, c.ticket_id, t.status, coalesce(t.resolved_at, t.closed_at), o.name"
 #define OCC_FROM " FROM plan_occurrences c JOIN plans p ON p.id = c.plan_id JOIN systems y ON y.id = p.system_id" \
-		 " LEFT JOIN tickets t ON t.id = c.ticket_id "
+		 " JOIN organisations o ON o.id = y.org_id LEFT JOIN tickets t ON t.id = c.ticket_id "
 
 static void read_occ(sqlite3_stmt *st, struct plan_occ *o)
 {
@@ -406,6 +407,7 @@ static void read_occ(sqlite3_stmt *st, struct plan_occ *o)
 	if (status && ticket_status_parse((const char *)status, &ts, NULL) == WB_OK)
 		o->ticket_status = (int)ts;
 	o->done_at = sqlite3_column_int64(st, i++);
+	o->org = sp_col_text(st, i++);
 }
 
 static void read_occ_row(sqlite3_stmt *st, void *item)

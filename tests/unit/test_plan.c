@@ -358,6 +358,27 @@ static void test_checklist_completed_and_stored(void **state)
 	plan_agenda_free(&a);
 	plan_occ_clear(&o);
 
+	/* a task under review stays there when its last item is ticked */
+	assert_int_equal(plan_generate(f->d, T("2026-11-26T00:00Z"), T("2026-11-27T00:00Z"), NULL, &err), 0);
+	struct ticket_filter flt;
+	ticket_filter_init(&flt);
+	flt.kind = KIND_MAINTENANCE;
+	struct ticket_list l;
+	assert_int_equal(desk_ticket_page(f->d, &flt, SORT_ID, NULL, false, 5, &l, &err), 0);
+	assert_int_equal(l.n, 1);
+	int64_t second = l.items[0].id;
+	ticket_list_free(&l);
+	struct ticket_change c;
+	ticket_change_init(&c);
+	c.set_status = true;
+	c.status = STATUS_IN_PROGRESS;
+	assert_int_equal(desk_ticket_change(f->d, &second, 1, &c, 0, &err), 0);
+	c.status = STATUS_IN_REVIEW;
+	assert_int_equal(desk_ticket_change(f->d, &second, 1, &c, 0, &err), 0);
+	for (int i = 1; i <= 3; i++)
+		assert_int_equal(plan_check(f->d, second, i, "ok", NULL, &err), 0);
+	assert_int_equal(status_of(f, second), STATUS_IN_REVIEW);
+
 	/* a ticket that is no plan's task */
 	struct ticket_draft t;
 	ticket_draft_init(&t);
