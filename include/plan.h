@@ -111,6 +111,17 @@ struct plan_agenda {
 int plan_agenda(struct desk *d, wb_time from, wb_time to, struct plan_agenda *out, struct wb_err *err);
 void plan_agenda_free(struct plan_agenda *a);
 
+/* One day of a month grid: how many events of each status, and which kinds (for colours). */
+struct plan_day_summary {
+	int planned, open, done, missed; /* plan occurrences starting that day */
+	int windows;                     /* maintenance windows touching that day */
+	unsigned kinds;                  /* bit (1u << enum plan_kind) for each kind of occurrence that day */
+};
+/* The month year-month in the desk's zone: day[0] is the 1st, day[days-1] the last (days set in *days).
+ * truncated as in plan_agenda. */
+int plan_month_summary(struct desk *d, int year, int month, struct plan_day_summary day[31], int *days,
+		       bool *truncated, struct wb_err *err);
+
 /* For the top bar: maintenance tasks starting today (desk zone) still open, and tasks whose end has
  * passed without being resolved or closed (on any day: missed and still outstanding). */
 int plan_today_counts(struct desk *d, int *open, int *missed, struct wb_err *err);

@@ -1,5 +1,6 @@
 #include "plan.h"
 
+#include "calmonth.h"
 #include "i18n.h"
 #include "ics.h"
 #include "recur.h"
@@ -785,6 +786,68 @@ void plan_agenda_free(struct plan_agenda *a)
 	}
 	free(a->items);
 	memset(a, 0, sizeof *a);
+}
+
+/* The day of the month of t in tz when it falls in year-month, else 0. */
+static int day_in_month(wb_time t, const char *tz, int year, int month)
+{
+	char local[20];
+	int y, m, dd;
+	if (recur_utc_to_local(t, tz, local, sizeof local, NULL) != WB_OK ||
+	    sscanf(local, "%4d-%2d-%2d", &y, &m, &dd) != 3 || y != year || m != month)
+		return 0;
+	return dd;
+}
+
+int plan_month_summary(struct desk *d, int year, int month, struct plan_day_summary day[31], int *days,
+		       bool *truncated, struct wb_err *err)
+{
+	if (year < 1970 || year > 9999 || month < 1 || month > 12)
+		return wb_err_set(err, WB_EINVAL, _("no such month: %04d-%02d"), year, month);
+	memset(day, 0, 31 * sizeof *day);
+	const char *tz = desk_tz(d);
+	char first[16], next[16];
+	snprintf(first, sizeof first, "%04d-%02d-01", year, month);
+	snprintf(next, sizeof next, "%04d-%02d-01", month == 12 ? year + 1 : year, month == 12 ? 1 : month + 1);
+	wb_time from, to;
+	int rc;
+	if ((rc = recur_local_to_utc(first, tz, &from, err)) || (rc = recur_local_to_utc(next, tz, &to, err)))
+		return rc;
+	struct plan_agenda a;
+	if ((rc = plan_agenda(d, from, to, &a, err)))
+		return rc;
+	for (size_t i = 0; i < a.n; i++) {
+		const struct plan_agenda_item *it = &a.items[i];
+		if (it->is_window) {
+			/* every local day the window touches */
+			wb_time s = it->start > from ? it->start : from;
+			wb_time e = it->end < to ? it->end : to;
+			int d0 = day_in_month(s, tz, year, month), d1 = day_in_month(e - 1, tz, year, month);
+			for (int k = d0; k >= 1 && k <= d1 && k <= 31; k++)
+				day[k - 1].windows++;
+			continue;
+		}
+		int k = day_in_month(it->start, tz, year, month);
+		if (k < 1 || k > 31)
+			continue;
+		struct plan_day_summary *s = &day[k - 1];
+		switch (it->status) {
+		case PLAN_ST_PLANNED: s->planned++; break;
+		case PLAN_ST_OPEN: s->open++; break;
+		case PLAN_ST_DONE: s->done++; break;
+		case PLAN_ST_MISSED: s->missed++; break;
+		default: break;
+		}
+		enum plan_kind kind = PLAN_OTHER;
+		plan_kind_parse(it->kind, &kind, NULL);
+		s->kinds |= 1u << kind;
+	}
+	if (truncated)
+		*truncated = a.truncated;
+	plan_agenda_free(&a);
+	if (days)
+		*days = calmonth_days_in_month(year, month);
+	return WB_OK;
 }
 
 int plan_today_counts(struct desk *d, int *open, int *missed, struct wb_err *err)

@@ -629,6 +629,56 @@ static void test_ticket_opened_in_window_is_marked(void **state)
 	plan_agenda_free(&a);
 }
 
+/* The month grid's numbers: per local day (desk zone Asia/Shanghai), by status, with the kinds. */
+static void test_month_summary(void **state)
+{
+	struct fx *f = *state;
+	struct wb_err err = { 0 };
+	/* 07:30 Shanghai on Mondays = 23:30 UTC on Sundays: counted on the local Monday */
+	add_plan(f, "weekly check", "FREQ=WEEKLY;BYDAY=MO", "2026-11-02T07:30", "Asia/Shanghai", 30, NULL, NULL);
+	struct plan p = { 0 };
+	p.name = (char *)"patch day";
+	p.kind = (char *)"security_update";
+	p.system = (char *)"erp";
+	p.rrule = (char *)"FREQ=MONTHLY;BYDAY=2TU";
+	p.dtstart = (char *)"2026-11-01T22:00";
+	p.duration_min = 60;
+	assert_int_equal(plan_add(f->d, &p, NULL, &err), 0);
+	assert_int_equal(plan_generate(f->d, T("2026-11-29T00:00Z"), T("2026-12-01T00:00Z"), NULL, &err), 0);
+	struct maint_window w = { 0 };
+	w.title = (char *)"two-day migration";
+	w.system = (char *)"erp";
+	w.start = T("2026-11-27T14:00:00Z"); /* Fri 22:00 to Sun 20:00 Shanghai: 3 local days */
+	w.end = T("2026-11-29T12:00:00Z");
+	assert_int_equal(plan_window_add(f->d, &w, NULL, &err), 0);
+	clock_set_fixed(T("2026-11-30T12:00:00Z"));
+
+	struct plan_day_summary day[31];
+	int days = 0;
+	bool truncated = true;
+	if (plan_month_summary(f->d, 2026, 11, day, &days, &truncated, &err))
+		fail_msg("plan_month_summary: %s", err.msg);
+	assert_int_equal(days, 30);
+	assert_false(truncated);
+	/* Mondays after the plan existed (made 2026-11-25 01:00 UTC): the 30th only; the 30th's task was
+	 * generated and its 08:00 end passed: missed */
+	assert_int_equal(day[29].missed, 1);
+	assert_int_equal(day[29].kinds, 1u << PLAN_INSPECTION);
+	assert_int_equal(day[22].missed + day[22].planned + day[22].open, 0); /* 23rd: before the plan */
+	/* patch day: the second Tuesday is the 10th, before the plan existed */
+	assert_int_equal(day[9].planned + day[9].missed, 0);
+	assert_int_equal(day[26].windows, 1);
+	assert_int_equal(day[27].windows, 1);
+	assert_int_equal(day[28].windows, 1);
+	assert_int_equal(day[29].windows, 0);
+	assert_int_equal(plan_month_summary(f->d, 2026, 12, day, &days, NULL, &err), 0);
+	assert_int_equal(days, 31);
+	assert_int_equal(day[6].planned, 1);                  /* Monday the 7th */
+	assert_int_equal(day[7].planned, 1);                  /* Tuesday the 8th: patch day */
+	assert_int_equal(day[7].kinds, 1u << PLAN_SECURITY_UPDATE);
+	assert_int_equal(plan_month_summary(f->d, 2026, 13, day, &days, NULL, &err), WB_EINVAL);
+}
+
 /* Exported .ics parsed back by libical (ics_import) has the same events; importing it into another
  * desk gives the same calendar; importing it again skips what exists. */
 static void test_ics_round_trip(void **state)
@@ -729,6 +779,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_notice_retried_after_hook_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan_occurrence_notice, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ticket_opened_in_window_is_marked, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_month_summary, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ics_round_trip, setup, teardown),
 	};
 	if (getenv("WB_TEST_FILTER"))
