@@ -60,17 +60,20 @@ char *plan_checklist_text(const struct plan *p);
 /* Adds a plan. p->system is a system name or number (p->system_id wins when set), p->owner a login
  * (optional). Operators and above. */
 int plan_add(struct desk *d, const struct plan *p, int64_t *id, struct wb_err *err);
-/* Rewrites a plan (all fields of p, as plan_get returned and the caller changed them). Occurrences
- * already generated stay as they are; the change applies to what is generated next. */
+/* Rewrites a plan (all fields of p, as plan_get returned and the caller changed them). When the
+ * schedule changes (rule, start, zone, duration, exceptions, system), future tasks nobody has touched
+ * (still new, nothing ticked) are cancelled: closed with a note, their occurrences forgotten; tasks
+ * being worked on stay. The next generation follows the new schedule. */
 int plan_update(struct desk *d, const struct plan *p, struct wb_err *err);
 int plan_get(struct desk *d, int64_t id, struct plan *out, struct wb_err *err);
-/* Stops a plan generating (its history stays). */
+/* Stops a plan generating; its untouched future tasks are cancelled as above (history stays). */
 int plan_remove(struct desk *d, int64_t id, struct wb_err *err);
 
 /* Generates the tasks of every active plan for occurrences starting in [from, to): each becomes a
  * ticket of kind maintenance in the queue "Maintenance" (else the first queue), subject
  * "<plan name> <local date>", body the checklist, on the plan's system, assigned to its owner.
- * Idempotent: an occurrence already generated is skipped. *created (may be NULL) counts new tasks. */
+ * Idempotent: an occurrence already generated is skipped. Occurrences already over (or over before
+ * the plan's schedule took its present form) get no task. *created (may be NULL) counts new tasks. */
 int plan_generate(struct desk *d, wb_time from, wb_time to, int *created, struct wb_err *err);
 /* The usual cron run: from the start of today (desk zone) to `days` days ahead. */
 int plan_generate_ahead(struct desk *d, int days, int *created, struct wb_err *err);
@@ -106,8 +109,8 @@ struct plan_agenda {
 };
 #define PLAN_AGENDA_MAX 5000
 /* Occurrences (generated ones with their status, and rule occurrences not generated yet) and windows
- * overlapping [from, to), ordered by start. Occurrences that would have fallen before a plan
- * existed are left out. out: plan_agenda_free. */
+ * overlapping [from, to), ordered by start. Occurrences over before the plan's schedule took its
+ * present form (struct plan's schedule_at) are left out. out: plan_agenda_free. */
 int plan_agenda(struct desk *d, wb_time from, wb_time to, struct plan_agenda *out, struct wb_err *err);
 void plan_agenda_free(struct plan_agenda *a);
 

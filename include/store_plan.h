@@ -40,6 +40,8 @@ struct plan {
 	char *ics_uid;             /* UID of the calendar event it was imported from, or NULL */
 	bool active;               /* false once removed: generates nothing, history stays */
 	wb_time created_at;
+	wb_time schedule_at;       /* when the schedule took its present form (creation or last change):
+				      occurrences over before then were never due */
 };
 void plan_clear(struct plan *p);
 void plans_free(struct plan **p, size_t n);
@@ -118,6 +120,11 @@ int store_occ_by_ticket(struct store *s, int64_t ticket_id, struct plan_occ *out
 /* Occurrences starting in [from, to) after key (NULL = from the start), in (start, id) order. */
 int store_occ_page(struct store *s, wb_time from, wb_time to, const struct plan_key *after, size_t limit,
 		   struct plan_occ **out, size_t *n, struct wb_err *err);
+/* Occurrences of one plan starting after `after`, in start order, at most limit. */
+int store_occ_of_plan(struct store *s, int64_t plan_id, wb_time after, size_t limit, struct plan_occ **out,
+		      size_t *n, struct wb_err *err);
+/* Forgets an occurrence that has no checklist results (its ticket stays). */
+int store_occ_delete(struct store *s, int64_t occ_id, struct wb_err *err);
 /* Counts occurrences starting in [day_from, day_to) that are open (task not resolved/closed, end
  * not passed at now), and occurrences of any day whose end passed before now with the task
  * still not resolved or closed (missed and still outstanding). */

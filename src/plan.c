@@ -206,6 +206,8 @@ int plan_validate(const struct plan *p, struct wb_err *err)
 
 /* ---- plans: stored ---- */
 
+#define PAGE 100 /* rows per keyset page */
+
 static int resolve_plan_refs(struct desk *d, struct plan *p, struct wb_err *err)
 {
 	enum plan_kind k;
@@ -292,6 +294,46 @@ int plan_add(struct desk *d, const struct plan *in, int64_t *id, struct wb_err *
 	return WB_OK;
 }
 
+static int move_status(struct desk *d, int64_t id, enum ticket_status to, const char *note, struct wb_err *err);
+
+static bool same_text(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+/* Tasks generated for the future that nobody touched (still new) are cancelled: closed with a note
+ * and their occurrences forgotten, so a changed schedule does not leave a second task on a day and
+ * a removed plan leaves no work behind. */
+static int cancel_future(struct desk *d, int64_t plan_id, const char *why, struct wb_err *err)
+{
+	wb_time now = clock_now();
+	int rc = WB_OK;
+	for (;;) {
+		struct plan_occ *v;
+		size_t n;
+		if ((rc = store_occ_of_plan(d->store, plan_id, now, PAGE, &v, &n, err)))
+			return rc;
+		for (size_t i = 0; i < n && rc == WB_OK; i++) {
+			if (v[i].ticket_id && v[i].ticket_status != STATUS_NEW)
+				continue;
+			struct plan_result *r = NULL;
+			size_t nr = 0;
+			if ((rc = store_result_list(d->store, v[i].id, &r, &nr, err)))
+				break;
+			plan_results_free(&r, nr);
+			if (nr)
+				continue;
+			rc = store_occ_delete(d->store, v[i].id, err);
+			if (rc == WB_OK && v[i].ticket_id)
+				rc = move_status(d, v[i].ticket_id, STATUS_CLOSED, why, err);
+		}
+		now = n ? v[n - 1].start : now;
+		plan_occs_free(&v, n);
+		if (rc || n < PAGE)
+			return rc;
+	}
+}
+
 int plan_update(struct desk *d, const struct plan *in, struct wb_err *err)
 {
 	int rc = desk_require(d, ROLE_OPERATOR, err);
@@ -299,10 +341,22 @@ int plan_update(struct desk *d, const struct plan *in, struct wb_err *err)
 		return rc;
 	if ((rc = store_begin(d->store, err)))
 		return rc;
-	struct plan p = *in;
+	struct plan p = *in, old;
+	rc = store_plan_get(d->store, in->id, &old, err);
+	if (rc) {
+		store_rollback(d->store);
+		return rc;
+	}
+	bool moved = !same_text(old.rrule, in->rrule) || !same_text(old.dtstart, in->dtstart) ||
+		     !same_text(old.tz, in->tz) || old.duration_min != in->duration_min ||
+		     !same_text(old.exdates, in->exdates) || old.system_id != in->system_id || !in->active;
+	plan_clear(&old);
 	rc = resolve_plan_refs(d, &p, err);
+	p.schedule_at = moved ? clock_now() : 0; /* 0 keeps the stored one */
 	if (rc == WB_OK)
 		rc = store_plan_update(d->store, &p, err);
+	if (rc == WB_OK && moved)
+		rc = cancel_future(d, p.id, _("cancelled: the maintenance plan's schedule changed"), err);
 	if (rc == WB_OK)
 		rc = store_audit_add(d->store, d->me.id, 0, "plan changed", NULL, p.name, err);
 	if (rc) {
@@ -328,6 +382,8 @@ int plan_remove(struct desk *d, int64_t id, struct wb_err *err)
 		p.active = false;
 		rc = store_plan_update(d->store, &p, err);
 		if (rc == WB_OK)
+			rc = cancel_future(d, id, _("cancelled: the maintenance plan was removed"), err);
+		if (rc == WB_OK)
 			rc = store_audit_add(d->store, d->me.id, 0, "plan removed", p.name, NULL, err);
 		plan_clear(&p);
 	}
@@ -340,7 +396,6 @@ int plan_remove(struct desk *d, int64_t id, struct wb_err *err)
 
 /* ---- generation ---- */
 
-#define PAGE 100
 #define OCC_MAX_PER_PLAN 2000
 
 static int expand_plan(const struct plan *p, wb_time from, wb_time to, struct recur_occurrence **occ,
@@ -393,11 +448,12 @@ static int generate_round(struct desk *d, const struct plan *p, wb_time from, wb
 {
 	struct recur_occurrence *occ = NULL;
 	size_t n = 0;
+	wb_time now = clock_now();
 	int rc = expand_plan(p, from, to, &occ, &n, err);
 	*next = rc == WB_OK && n == OCC_MAX_PER_PLAN ? occ[n - 1].start + 1 : to;
 	for (size_t i = 0; i < n && rc == WB_OK; i++) {
-		if (occ[i].end <= p->created_at)
-			continue; /* over before the plan existed */
+		if (occ[i].end <= p->schedule_at || occ[i].end <= now)
+			continue; /* over before the plan (or its schedule) existed, or already over: no task */
 		int64_t occ_id = 0, ticket_id = 0;
 		bool fresh = false;
 		rc = store_occ_insert(d->store, p->id, occ[i].start, occ[i].end, occ[i].date, &occ_id, &fresh, err);
@@ -721,7 +777,7 @@ static int agenda_projected(struct desk *d, wb_time from, wb_time to, wb_time no
 			size_t m = 0;
 			rc = expand_plan(&v[i], from, to, &occ, &m, err);
 			for (size_t j = 0; j < m && rc == WB_OK && a->n < PLAN_AGENDA_MAX; j++) {
-				if (occ[j].end <= v[i].created_at)
+				if (occ[j].end <= v[i].schedule_at)
 					continue;
 				int64_t id;
 				if ((rc = store_occ_find(d->store, v[i].id, occ[j].start, &id, err)) || id)

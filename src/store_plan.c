@@ -138,7 +138,7 @@ static int query_id(struct store *s, const char *sql, const char *key, int64_t *
 
 #define PLAN_COLS "p.id, p.name, p.kind, p.system_id, y.name, y.org_id, o.name, p.owner_id, u.login," \
 		  " p.rrule, p.dtstart, p.tz, p.duration_min, p.exdates, p.lead_hours, p.notify, p.ics_uid," \
-		  " p.active, p.created_at"
+		  " p.active, p.created_at, p.schedule_at"
 #define PLAN_FROM " FROM plans p JOIN systems y ON y.id = p.system_id" \
 		  " JOIN organisations o ON o.id = y.org_id LEFT JOIN users u ON u.id = p.owner_id "
 
@@ -165,6 +165,7 @@ static void read_plan(sqlite3_stmt *st, struct plan *p)
 	p->ics_uid = sp_col_text(st, i++);
 	p->active = sqlite3_column_int(st, i++) != 0;
 	p->created_at = sqlite3_column_int64(st, i++);
+	p->schedule_at = sqlite3_column_int64(st, i++);
 }
 
 static void read_plan_row(sqlite3_stmt *st, void *item)
@@ -234,12 +235,14 @@ int store_plan_add(struct store *s, const struct plan *p, int64_t *id, struct wb
 {
 	sqlite3_stmt *st;
 	int rc = sp_prepare(s, "INSERT INTO plans(name, kind, system_id, owner_id, rrule, dtstart, tz, duration_min,"
-			       " exdates, lead_hours, notify, ics_uid, active, created_at)"
-			       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)", &st, err);
+			       " exdates, lead_hours, notify, ics_uid, active, created_at, schedule_at)"
+			       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)", &st, err);
 	if (rc)
 		return rc;
 	bind_plan(st, p);
-	sqlite3_bind_int64(st, 14, p->created_at ? p->created_at : clock_now());
+	wb_time now = clock_now();
+	sqlite3_bind_int64(st, 14, p->created_at ? p->created_at : now);
+	sqlite3_bind_int64(st, 15, p->schedule_at ? p->schedule_at : p->created_at ? p->created_at : now);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc == SQLITE_CONSTRAINT)
@@ -260,11 +263,12 @@ int store_plan_update(struct store *s, const struct plan *p, struct wb_err *err)
 	sqlite3_stmt *st;
 	int rc = sp_prepare(s, "UPDATE plans SET name = ?1, kind = ?2, system_id = ?3, owner_id = ?4, rrule = ?5,"
 			       " dtstart = ?6, tz = ?7, duration_min = ?8, exdates = ?9, lead_hours = ?10, notify = ?11,"
-			       " ics_uid = ?12, active = ?13 WHERE id = ?14", &st, err);
+			       " ics_uid = ?12, active = ?13, schedule_at = coalesce(?15, schedule_at) WHERE id = ?14", &st, err);
 	if (rc)
 		return rc;
 	bind_plan(st, p);
 	sqlite3_bind_int64(st, 14, p->id);
+	bind_time(st, 15, p->schedule_at);
 	if ((rc = step_done(s, st, err)))
 		return rc;
 	if (sqlite3_changes(s->db) == 0)
@@ -456,6 +460,36 @@ int store_occ_page(struct store *s, wb_time from, wb_time to, const struct plan_
 	if (rc)
 		plan_occs_free(out, *n);
 	return rc;
+}
+
+int store_occ_of_plan(struct store *s, int64_t plan_id, wb_time after, size_t limit, struct plan_occ **out,
+		      size_t *n, struct wb_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *st;
+	int rc = sp_prepare(s, "SELECT " OCC_COLS OCC_FROM "WHERE c.plan_id = ?1 AND c.starts_at > ?2"
+			       " ORDER BY c.starts_at LIMIT ?3", &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, plan_id);
+	sqlite3_bind_int64(st, 2, after);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
+	rc = sp_collect(s, st, sizeof **out, read_occ_row, (void **)out, n, err);
+	if (rc)
+		plan_occs_free(out, *n);
+	return rc;
+}
+
+int store_occ_delete(struct store *s, int64_t occ_id, struct wb_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = sp_prepare(s, "DELETE FROM plan_occurrences WHERE id = ?1"
+			       " AND NOT EXISTS (SELECT 1 FROM plan_results WHERE occurrence_id = ?1)", &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, occ_id);
+	return step_done(s, st, err);
 }
 
 int store_occ_counts(struct store *s, wb_time day_from, wb_time day_to, wb_time now, int *open, int *missed,

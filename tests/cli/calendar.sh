@@ -100,13 +100,17 @@ printf 'BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:nonsense\r\nEND:VEVENT\r\nEND
 w calendar import --ics "$tmp/bad.ics" --system erp 2>"$tmp/err" && fail "bad .ics accepted"
 expect "bad ics message" "DTSTART" "$(cat "$tmp/err")"
 
-# changing a plan: the tasks already made stay, new ones follow the change
+# changing the schedule: future tasks nobody touched are cancelled (closed), the next run follows the change
+fri=$(w ticket list --kind maintenance --csv | grep "2026-11-27" | cut -d, -f1)
+[ -n "$fri" ] || fail "no task for 2026-11-27"
 w plan set 1 --start 2026-11-23T10:00 --checklist "backup verified" || fail "plan set"
 out=$(w plan show 1); expect "plan set checklist" "1. backup verified" "$out"
 expect "plan set schedule" "every weekday at 10:00" "$out"
 w plan set 1 --kind cleaning 2>/dev/null && fail "plan set accepted kind 'cleaning'"
-out=$(w calendar --from 2026-11-27 --to 2026-11-27 --json); expect "made task keeps its time" '"start":"2026-11-27T01:00:00Z"' "$out"
-out=$(w calendar --from 2026-12-02 --to 2026-12-02 --json); expect "new time" '"start":"2026-12-02T02:00:00Z"' "$out"
+out=$(w ticket show "$fri" --json); expect "untouched task cancelled" '"status":"closed"' "$out"
+out=$(w calendar generate --days 7); expect "generate after change" "3 maintenance tasks created" "$out"
+out=$(w calendar --from 2026-11-27 --to 2026-11-27 --json); expect "new time" '"start":"2026-11-27T02:00:00Z"' "$out"
+case $out in *'"start":"2026-11-27T01:00:00Z"'*) fail "the old task still shows";; esac
 
 # removing a plan stops generation; the history stays
 w plan remove 1 || fail "remove"

@@ -629,6 +629,46 @@ static void test_ticket_opened_in_window_is_marked(void **state)
 	plan_agenda_free(&a);
 }
 
+/* A changed schedule cancels the future tasks nobody touched (so no day gets two), keeps the ones
+ * worked on, and the next generation follows the new schedule; removing a plan does the same. */
+static void test_plan_change_cancels_untouched_future_tasks(void **state)
+{
+	struct fx *f = *state;
+	struct wb_err err = { 0 };
+	int64_t id = add_plan(f, "db check", "FREQ=DAILY", "2026-11-25T10:00", "Asia/Shanghai", 60, NULL, "vacuumed|backup");
+	int created = 0;
+	assert_int_equal(plan_generate_ahead(f->d, 3, &created, &err), 0);
+	assert_int_equal(created, 3); /* 25th, 26th, 27th at 02:00 UTC */
+	/* the 26th's task (ticket 2) is being worked on */
+	assert_int_equal(plan_check(f->d, 2, 1, "ok", NULL, &err), 0);
+
+	struct plan p;
+	assert_int_equal(plan_get(f->d, id, &p, &err), 0);
+	free(p.dtstart);
+	p.dtstart = xstrdup("2026-11-25T11:00");
+	int rc = plan_update(f->d, &p, &err);
+	plan_clear(&p);
+	if (rc)
+		fail_msg("plan_update: %s", err.msg);
+	assert_int_equal(status_of(f, 1), STATUS_CLOSED);      /* untouched: cancelled */
+	assert_int_equal(status_of(f, 2), STATUS_IN_PROGRESS); /* worked on: kept */
+	assert_int_equal(status_of(f, 3), STATUS_CLOSED);
+	assert_int_equal(plan_generate_ahead(f->d, 3, &created, &err), 0);
+	assert_int_equal(created, 3); /* 25th, 26th, 27th at 11:00 local = 03:00 UTC */
+	struct plan_agenda a;
+	assert_int_equal(plan_agenda(f->d, T("2026-11-27T00:00Z"), T("2026-11-28T00:00Z"), &a, &err), 0);
+	assert_int_equal(a.n, 1); /* one task on the 27th, at the new time */
+	assert_int_equal(a.items[0].start, T("2026-11-27T03:00:00Z"));
+	plan_agenda_free(&a);
+
+	assert_int_equal(plan_remove(f->d, id, &err), 0);
+	assert_int_equal(plan_agenda(f->d, T("2026-11-26T00:00Z"), T("2026-11-28T00:00Z"), &a, &err), 0);
+	/* only the task worked on is left (26th 02:00 UTC); new ones were cancelled, none projected */
+	assert_int_equal(a.n, 1);
+	assert_int_equal(a.items[0].ticket_id, 2);
+	plan_agenda_free(&a);
+}
+
 /* The month grid's numbers: per local day (desk zone Asia/Shanghai), by status, with the kinds. */
 static void test_month_summary(void **state)
 {
@@ -779,6 +819,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_notice_retried_after_hook_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan_occurrence_notice, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ticket_opened_in_window_is_marked, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plan_change_cancels_untouched_future_tasks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_month_summary, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ics_round_trip, setup, teardown),
 	};
