@@ -650,7 +650,7 @@ static int calendar_show(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_fail(&err);
 	const char *tz = desk_zone(d);
 	bool json = cli_has(&cmd, "json");
-	static const int w[] = { 16, 5, 8, 16, 28, 12, 7 };
+	static const int w[] = { 16, 11, 8, 16, 28, 12, 7 };
 	if (json) {
 		puts(a.n ? "[" : "[]");
 	} else {
@@ -684,8 +684,8 @@ static int calendar_show(struct cli_ctx *ctx, int argc, char **argv)
 			char ticket[24] = "";
 			if (it->ticket_id)
 				snprintf(ticket, sizeof ticket, "#%lld", (long long)it->ticket_id);
-			/* the end's time only when it is the same day */
-			const char *end_show = strncmp(start, end, 10) == 0 ? end + 11 : end;
+			/* the end's time only when it is the same day, else "MM-DD HH:MM" */
+			const char *end_show = strncmp(start, end, 10) == 0 ? end + 11 : end + 5;
 			const char *cells[] = { start, end_show, plan_status_label(it->status),
 						it->is_window ? _("window") : plan_kind_label_of(it->kind), it->title,
 						it->system ? it->system : it->org, ticket };
