@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include "cli_opt.h"
+#include "cli_report.h"
 #include "config.h"
 #include "desk.h"
 #include "i18n.h"
@@ -26,6 +27,8 @@ static void main_help(FILE *out)
 		{ "system ...", N_("the systems under maintenance") },
 		{ "queue ...", N_("ticket queues") },
 		{ "user ...", N_("operators and their roles") },
+		{ "report [--period P] [--format F]", N_("the maintenance-cycle evaluation of a period") },
+		{ "automate [--dry-run]", N_("SLA escalation, reminders and auto-close (for cron)") },
 		{ "db init|migrate|check|backup FILE", N_("the database") },
 		{ "demo [--tickets N]", N_("fill the database with a realistic sample desk") },
 		{ "--version", N_("print the version") },
@@ -106,6 +109,8 @@ int cli_main(int argc, char **argv)
 	else if (!strcmp(group, "contact") || !strcmp(group, "org") || !strcmp(group, "system") ||
 		 !strcmp(group, "queue") || !strcmp(group, "user"))
 		ex = cli_directory(&ctx, group, rest, rv);
+	else if (!strcmp(group, "report") || !strcmp(group, "automate"))
+		ex = !strcmp(group, "report") ? cli_report(&ctx, rest, rv) : cli_automate(&ctx, rest, rv);
 	else if (!strcmp(group, "db"))
 		ex = cli_db(&ctx, rest, rv);
 	else if (!strcmp(group, "demo"))
