@@ -4,6 +4,7 @@
 #include "strbuf.h"
 #include "xmalloc.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -155,11 +156,11 @@ static const struct query {
 	row_fn row;
 } queries[] = {
 	{ "opened", "SELECT t.kind, t.channel, count(*) FROM tickets t "
-		    "WHERE t.created_at >= :from AND t.created_at < :to{F} GROUP BY 1, 2", row_opened },
+		    "WHERE t.created_at >= :from AND t.created_at < :to{FO} GROUP BY 1, 2", row_opened },
 	{ "closed", "SELECT t.kind, t.channel, count(*) FROM tickets t "
 		    "WHERE " DONE " >= :from AND " DONE " < :to{F} GROUP BY 1, 2", row_closed },
 	{ "opened_daily", "SELECT (t.created_at - :from) / 86400, count(*) FROM tickets t "
-			  "WHERE t.created_at >= :from AND t.created_at < :to{F} GROUP BY 1", row_opened_daily },
+			  "WHERE t.created_at >= :from AND t.created_at < :to{FO} GROUP BY 1", row_opened_daily },
 	{ "closed_daily", "SELECT (" DONE " - :from) / 86400, count(*) FROM tickets t "
 			  "WHERE " DONE " >= :from AND " DONE " < :to{F} GROUP BY 1", row_closed_daily },
 	{ "response_times", "WITH v AS (SELECT t.first_response_at - t.created_at AS x FROM tickets t "
@@ -210,15 +211,18 @@ static char *build_sql(const char *prefix, const char *tmpl, const struct store_
 	struct strbuf b = STRBUF_INIT;
 	strbuf_adds(&b, prefix);
 	const char *p = tmpl, *q;
-	while ((q = strstr(p, "{F}"))) {
+	/* "+" keeps SQLite from reading a filter column's index (all of an organisation's or queue's
+	 * history) instead of the period's range; {FO} lets the organisation use (org_id, created_at) */
+	while ((q = strstr(p, "{F"))) {
 		strbuf_add(&b, p, (size_t)(q - p));
+		bool org_index = q[2] == 'O';
 		if (f->org_id)
-			strbuf_adds(&b, " AND t.org_id = :org");
+			strbuf_adds(&b, org_index ? " AND t.org_id = :org" : " AND +t.org_id = :org");
 		if (f->system_id)
-			strbuf_adds(&b, " AND t.system_id = :sys");
+			strbuf_adds(&b, " AND +t.system_id = :sys");
 		if (f->queue_id)
-			strbuf_adds(&b, " AND t.queue_id = :queue");
-		p = q + 3;
+			strbuf_adds(&b, " AND +t.queue_id = :queue");
+		p = q + (org_index ? 4 : 3);
 	}
 	strbuf_adds(&b, p);
 	return strbuf_detach(&b);
