@@ -122,8 +122,13 @@ int cli_automate(struct cli_ctx *ctx, int argc, char **argv)
 	struct automate_result r;
 	int rc = automate_run(d, &o, &r, &err);
 	if (rc == WB_OK) {
+		size_t waiting_for_mail = 0;
 		for (size_t i = 0; i < r.n; i++) {
 			const struct automate_item *it = &r.items[i];
+			if (it->note && !it->error) {
+				waiting_for_mail++; /* one line for all of them, below */
+				continue;
+			}
 			const char *state = it->error ? _("failed") : it->done ? _("done")
 					    : it->note ? _("skipped") : _("would do");
 			printf("#%lld\t%s%s%s\t%s", (long long)it->ticket_id, automate_action_name(it->action),
@@ -132,6 +137,8 @@ int cli_automate(struct cli_ctx *ctx, int argc, char **argv)
 				printf(": %s", it->error ? it->error : _(it->note));
 			putchar('\n');
 		}
+		if (waiting_for_mail)
+			printf(_("%zu reminders not sent: mail is not configured\n"), waiting_for_mail);
 		if (!r.n)
 			printf("%s\n", _("nothing to do"));
 		ex = r.failed ? 1 : 0;

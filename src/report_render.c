@@ -314,7 +314,7 @@ static void build_doc(const struct report *r, struct doc *d)
 		const char *keys[] = { "score", "ratings" };
 		struct table *t = table_add(d, "satisfaction", _("Satisfaction ratings"), 2, cols, keys);
 		for (int i = 5; i >= 1; i--) {
-			char s[8];
+			char s[16];
 			snprintf(s, sizeof s, "%d", i);
 			ROW2(t, s, s, n_int(f->ratings[i - 1]));
 		}

@@ -67,7 +67,10 @@
 #include "report_render.h"
 #include "store_dir.h"
 #include "store_report.h"
+#include "utf8.h"
 #include "xmalloc.h"
+
+#include <locale.h>
 
 #define TZ "Asia/Shanghai"
 
@@ -542,8 +545,172 @@ static void test_query_plans_use_indexes(void **state)
 	free(plans);
 }
 
+/* A small well-formedness check: every element closed in order (void <meta> aside), every '&' an
+ * entity, no script and no external reference. Returns NULL or what is wrong. */
+static const char *html_problem(const char *h)
+{
+	static char why[128];
+	char stack[64][16];
+	int depth = 0;
+	for (const char *p = h; *p; p++) {
+		if (*p == '&') {
+			const char *q = p + 1;
+			while ((*q >= 'a' && *q <= 'z') || *q == '#' || (*q >= '0' && *q <= '9'))
+				q++;
+			if (*q != ';' || q == p + 1)
+				return "a bare &";
+			continue;
+		}
+		if (*p != '<')
+			continue;
+		const char *end = strchr(p, '>');
+		if (!end)
+			return "an unclosed tag";
+		if (p[1] == '!') {
+			p = end;
+			continue;
+		}
+		bool closing = p[1] == '/';
+		const char *name = p + 1 + closing;
+		size_t n = strcspn(name, " />");
+		char tag[16];
+		snprintf(tag, sizeof tag, "%.*s", (int)(n < 15 ? n : 15), name);
+		if (!strcmp(tag, "script"))
+			return "a script";
+		if (closing) {
+			if (!depth || strcmp(stack[depth - 1], tag)) {
+				snprintf(why, sizeof why, "</%s> closes <%s>", tag, depth ? stack[depth - 1] : "nothing");
+				return why;
+			}
+			depth--;
+		} else if (end[-1] != '/' && strcmp(tag, "meta")) {
+			if (depth == 64)
+				return "too deep";
+			snprintf(stack[depth++], 16, "%s", tag);
+		}
+		p = end;
+	}
+	return depth ? "elements left open" : NULL;
+}
+
+static int count(const char *hay, const char *needle)
+{
+	int n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+static void test_render_html(void **state)
+{
+	struct fx *f = *state;
+	struct report r = build(f, "2026-10", NULL);
+	char *h = report_render(&r, REPORT_HTML);
+	const char *why = html_problem(h);
+	if (why)
+		fail_msg("HTML not well-formed: %s", why);
+	assert_int_equal(count(h, "<svg"), REPORT_HTML_CHARTS);
+	assert_int_equal(count(h, "</svg>"), REPORT_HTML_CHARTS);
+	/* each chart by its title */
+	const char *charts[] = { "<title>Tickets by kind</title>", "<title>Tickets by channel</title>",
+				 "<title>Opened per day</title>", "<title>Closed per day</title>",
+				 "<title>SLA compliance</title>", "<title>Backlog at period end by age</title>",
+				 "<title>Time worked by organisation</title>", "<title>Satisfaction ratings</title>" };
+	for (size_t i = 0; i < sizeof charts / sizeof charts[0]; i++)
+		if (!strstr(h, charts[i]))
+			fail_msg("missing chart %s", charts[i]);
+	/* self-contained and escaped */
+	assert_null(strstr(h, "src="));
+	assert_null(strstr(h, "href="));
+	assert_null(strstr(h, "<R&D>"));
+	assert_non_null(strstr(h, "Acme &lt;R&amp;D&gt;"));
+	assert_non_null(strstr(h, "华信银行"));
+	assert_non_null(strstr(h, "<td class=\"n\">57.1%</td>"));
+	/* the opened-per-day sparkline has one point per day of October */
+	const char *spark = strstr(h, "<title>Opened per day</title>");
+	const char *points = strstr(spark, "points=\"");
+	assert_non_null(points);
+	int commas = 0;
+	for (const char *p = points + 8; *p != '"'; p++)
+		commas += *p == ',';
+	assert_int_equal(commas, 31);
+	free(h);
+	report_clear(&r);
+}
+
+/* The line of a text table that starts (after the indent) with `first`. */
+static const char *text_line(const char *text, const char *first, char *buf, size_t n)
+{
+	char key[64];
+	snprintf(key, sizeof key, "\n  %s ", first);
+	const char *p = strstr(text, key);
+	if (!p)
+		return NULL;
+	p += 1;
+	size_t len = strcspn(p, "\n");
+	snprintf(buf, n, "%.*s", (int)len, p);
+	return buf;
+}
+
+static void test_render_text_md_csv_json(void **state)
+{
+	struct fx *f = *state;
+	struct report r = build(f, "2026-10", NULL);
+
+	char *t = report_render(&r, REPORT_TEXT);
+	char a[256], b[256], c[256];
+	/* the minutes column ends in the same screen column whatever the width of the names */
+	assert_non_null(text_line(t, "华信银行", a, sizeof a));
+	assert_non_null(text_line(t, "Acme <R&D>", b, sizeof b));
+	assert_non_null(text_line(t, "(no organisation)", c, sizeof c));
+	assert_int_equal(utf8_width(a), utf8_width(b));
+	assert_int_equal(utf8_width(a), utf8_width(c));
+	assert_non_null(strstr(a, " 45 "));
+	assert_non_null(strstr(t, "first response SLA met"));
+	assert_non_null(strstr(t, "57.1%"));
+	free(t);
+
+	char *m = report_render(&r, REPORT_MD);
+	assert_non_null(strstr(m, "# Maintenance report 2026-10\n"));
+	assert_non_null(strstr(m, "| 华信银行 | 45 | 0h 45m |"));
+	assert_non_null(strstr(m, "| Acme \\<R&D> | 30 | 0h 30m |"));
+	free(m);
+
+	char *v = report_render(&r, REPORT_CSV);
+	const char *lines[] = {
+		"section,row,column,value\n", "\nsummary,opened,value,7\n", "\nsummary,closed,value,5\n",
+		"\nsummary,backlog,value,4\n", "\nsummary,reopen_rate,value,20.0\n",
+		"\nsummary,response_compliance,value,57.1\n", "\nsummary,resolution_compliance,value,66.7\n",
+		"\nsummary,minutes_worked,value,135\n", "\nsummary,satisfaction,value,4.00\n",
+		"\nby_kind,bug,opened,2\n", "\nby_kind,maintenance,closed,0\n", "\nby_channel,phone,closed,2\n",
+		"\ntimes,first_response,median_secs,5400\n", "\ntimes,resolution,p90_secs,1040400\n",
+		"\nsla,first_response,overdue,2\n", "\nsla,resolution,pending,2\n",
+		"\nplanned,security,on_time,1\n", "\nplanned,maintenance,overdue,1\n",
+		"\nbacklog,ge30d,tickets,1\n", "\nbugs_by_status,closed,bugs,2\n", "\nbugs_fixed,2.2.0,bugs,1\n",
+		"\nworked,华信银行,minutes,45\n", "\nworked,Acme <R&D>,minutes,30\n", "\nworked,,minutes,60\n",
+		"\nsatisfaction,5,ratings,1\n",
+	};
+	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+		if (!strstr(v, lines[i]))
+			fail_msg("CSV lacks %s", lines[i] + 1);
+	free(v);
+
+	char *j = report_render(&r, REPORT_JSON);
+	const char *keys[] = { "{\"period\":\"2026-10\"", "\"timezone\":\"Asia/Shanghai\"", "\"opened\":7,\"closed\":5",
+			       "\"first_response\":{\"tickets\":5,\"median_secs\":5400,\"p90_secs\":405000}",
+			       "\"security_updates\":{\"met\":1,\"late\":0,\"overdue\":0,\"pending\":0,\"compliance_pct\":100.0}",
+			       "\"reopen_rate_pct\":20.0", "{\"organisation\":\"华信银行\",\"minutes\":45}",
+			       "{\"organisation\":null,\"minutes\":60}", "\"average\":4.00" };
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (!strstr(j, keys[i]))
+			fail_msg("JSON lacks %s", keys[i]);
+	free(j);
+	report_clear(&r);
+}
+
 int main(void)
 {
+	setlocale(LC_ALL, "C.UTF-8");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_fixture_due_times, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_month_figures, setup, teardown),
@@ -552,6 +719,8 @@ int main(void)
 		cmocka_unit_test(test_periods),
 		cmocka_unit_test_setup_teardown(test_custom_range, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_query_plans_use_indexes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_render_html, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_render_text_md_csv_json, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
