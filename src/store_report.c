@@ -27,18 +27,34 @@ static int channel_of(sqlite3_stmt *st, int col)
 	return s && ticket_channel_parse(s, &c, NULL) == WB_OK ? (int)c : -1;
 }
 
-static void row_opened(sqlite3_stmt *st, struct report_figures *out)
+static int status_of(sqlite3_stmt *st, int col)
 {
-	int k = kind_of(st, 0), c = channel_of(st, 1);
-	if (k >= 0 && c >= 0)
-		out->opened[k][c] += sqlite3_column_int64(st, 2);
+	enum ticket_status v;
+	const char *s = (const char *)sqlite3_column_text(st, col);
+	return s && ticket_status_parse(s, &v, NULL) == WB_OK ? (int)v : -1;
 }
 
+/* kind, channel, status, count: opened by kind and channel; bugs opened by status now */
+static void row_opened(sqlite3_stmt *st, struct report_figures *out)
+{
+	int k = kind_of(st, 0), c = channel_of(st, 1), s = status_of(st, 2);
+	int64_t n = sqlite3_column_int64(st, 3);
+	if (k >= 0 && c >= 0)
+		out->opened[k][c] += n;
+	if (k == KIND_BUG && s >= 0)
+		out->bugs_by_status[s] += n;
+}
+
+/* kind, channel, status, count, of which opened in the period: the bugs among them that were not
+ * already counted as opened are added to the bugs by status */
 static void row_closed(sqlite3_stmt *st, struct report_figures *out)
 {
-	int k = kind_of(st, 0), c = channel_of(st, 1);
+	int k = kind_of(st, 0), c = channel_of(st, 1), s = status_of(st, 2);
+	int64_t n = sqlite3_column_int64(st, 3);
 	if (k >= 0 && c >= 0)
-		out->closed[k][c] += sqlite3_column_int64(st, 2);
+		out->closed[k][c] += n;
+	if (k == KIND_BUG && s >= 0)
+		out->bugs_by_status[s] += n - sqlite3_column_int64(st, 4);
 }
 
 static void add_daily(int64_t *v, size_t n, sqlite3_stmt *st)
@@ -58,21 +74,34 @@ static void row_closed_daily(sqlite3_stmt *st, struct report_figures *out)
 	add_daily(out->closed_daily, out->n_days, st);
 }
 
-static void times_of(sqlite3_stmt *st, struct report_times *t)
+static void row_response_n(sqlite3_stmt *st, struct report_figures *out)
 {
-	t->n = sqlite3_column_int64(st, 0);
-	t->median = sqlite3_column_int64(st, 1);
-	t->p90 = sqlite3_column_int64(st, 2);
+	out->response.n = sqlite3_column_int64(st, 0);
 }
 
-static void row_response(sqlite3_stmt *st, struct report_figures *out)
+static void row_response_median(sqlite3_stmt *st, struct report_figures *out)
 {
-	times_of(st, &out->response);
+	out->response.median = sqlite3_column_int64(st, 0);
 }
 
-static void row_resolution(sqlite3_stmt *st, struct report_figures *out)
+static void row_response_p90(sqlite3_stmt *st, struct report_figures *out)
 {
-	times_of(st, &out->resolution);
+	out->response.p90 = sqlite3_column_int64(st, 0);
+}
+
+static void row_resolution_n(sqlite3_stmt *st, struct report_figures *out)
+{
+	out->resolution.n = sqlite3_column_int64(st, 0);
+}
+
+static void row_resolution_median(sqlite3_stmt *st, struct report_figures *out)
+{
+	out->resolution.median = sqlite3_column_int64(st, 0);
+}
+
+static void row_resolution_p90(sqlite3_stmt *st, struct report_figures *out)
+{
+	out->resolution.p90 = sqlite3_column_int64(st, 0);
 }
 
 static void due_of(sqlite3_stmt *st, int col, struct report_due *d)
@@ -107,14 +136,6 @@ static void row_reopened(sqlite3_stmt *st, struct report_figures *out)
 	out->reopened = sqlite3_column_int64(st, 0);
 }
 
-static void row_bugs(sqlite3_stmt *st, struct report_figures *out)
-{
-	enum ticket_status s;
-	const char *name = (const char *)sqlite3_column_text(st, 0);
-	if (name && ticket_status_parse(name, &s, NULL) == WB_OK)
-		out->bugs_by_status[s] += sqlite3_column_int64(st, 1);
-}
-
 static void row_fixed(sqlite3_stmt *st, struct report_figures *out)
 {
 	out->fixed = xrealloc(out->fixed, (out->n_fixed + 1) * sizeof *out->fixed);
@@ -145,87 +166,135 @@ static void row_ratings(sqlite3_stmt *st, struct report_figures *out)
 /* a target is missed once its due time has passed, unless the clock was paused (waiting on the
  * customer) before it: then the due time moves when the customer answers */
 #define PASSED "(due < :now AND (paused IS NULL OR paused > due))"
-#define PERCENTILES \
-	"r AS (SELECT x, row_number() OVER (ORDER BY x) AS i, count(*) OVER () AS n FROM v) " \
-	"SELECT count(*), max(CASE WHEN i = (n + 1) / 2 THEN x END), " \
-	"max(CASE WHEN i = (9 * n + 9) / 10 THEN x END) FROM r"
+/* the enumerations as IN lists ({K} kinds, {C} channels, {S} statuses): SQLite then seeks each
+ * (kind, channel, status) range of the index in order, and groups without sorting */
+#define KCS "t.kind IN {K} AND t.channel IN {C} AND t.status IN {S}"
+#define RESPONSE_SET "FROM tickets t WHERE t.first_response_at >= :from AND t.first_response_at < :to{F}"
+#define RESOLUTION_SET "FROM tickets t WHERE " DONE " >= :from AND " DONE " < :to AND t.resolved_at IS NOT NULL{F}"
+
+/* Percentiles by nearest rank: position ceil(p n) of the sorted values (1-based). The median is
+ * found from below, the 90th percentile from above, so SQLite's sorter keeps only what it must. */
+enum offset { OFF_NONE, OFF_RESPONSE_MEDIAN, OFF_RESPONSE_P90, OFF_RESOLUTION_MEDIAN, OFF_RESOLUTION_P90 };
 
 static const struct query {
 	const char *name;
 	const char *sql;
 	row_fn row;
+	enum offset offset;  /* binds :off from the count found before; skipped when that count is 0 */
 } queries[] = {
-	{ "opened", "SELECT t.kind, t.channel, count(*) FROM tickets t "
-		    "WHERE t.created_at >= :from AND t.created_at < :to{FO} GROUP BY 1, 2", row_opened },
-	{ "closed", "SELECT t.kind, t.channel, count(*) FROM tickets t "
-		    "WHERE " DONE " >= :from AND " DONE " < :to{F} GROUP BY 1, 2", row_closed },
+	{ "opened", "SELECT t.kind, t.channel, t.status, count(*) FROM tickets t WHERE " KCS
+		    " AND t.created_at >= :from AND t.created_at < :to{F} GROUP BY 1, 2, 3", row_opened, OFF_NONE },
+	{ "closed", "SELECT t.kind, t.channel, t.status, count(*), sum(t.created_at >= :from) FROM tickets t WHERE " KCS
+		    " AND " DONE " >= :from AND " DONE " < :to{F} GROUP BY 1, 2, 3", row_closed, OFF_NONE },
 	{ "opened_daily", "SELECT (t.created_at - :from) / 86400, count(*) FROM tickets t "
-			  "WHERE t.created_at >= :from AND t.created_at < :to{FO} GROUP BY 1", row_opened_daily },
+			  "WHERE t.created_at >= :from AND t.created_at < :to{F} GROUP BY 1", row_opened_daily, OFF_NONE },
 	{ "closed_daily", "SELECT (" DONE " - :from) / 86400, count(*) FROM tickets t "
-			  "WHERE " DONE " >= :from AND " DONE " < :to{F} GROUP BY 1", row_closed_daily },
-	{ "response_times", "WITH v AS (SELECT t.first_response_at - t.created_at AS x FROM tickets t "
-			    "WHERE t.first_response_at >= :from AND t.first_response_at < :to{F}), " PERCENTILES,
-	  row_response },
-	{ "resolution_times", "WITH v AS (SELECT t.resolved_at - t.created_at AS x FROM tickets t "
-			      "WHERE " DONE " >= :from AND " DONE " < :to AND t.resolved_at IS NOT NULL{F}), "
-			      PERCENTILES, row_resolution },
+			  "WHERE " DONE " >= :from AND " DONE " < :to{F} GROUP BY 1", row_closed_daily, OFF_NONE },
+	{ "response_n", "SELECT count(*) " RESPONSE_SET, row_response_n, OFF_NONE },
+	{ "response_median", "SELECT t.first_response_at - t.created_at " RESPONSE_SET " ORDER BY 1 LIMIT 1 OFFSET :off",
+	  row_response_median, OFF_RESPONSE_MEDIAN },
+	{ "response_p90", "SELECT t.first_response_at - t.created_at " RESPONSE_SET " ORDER BY 1 DESC LIMIT 1 OFFSET :off",
+	  row_response_p90, OFF_RESPONSE_P90 },
+	{ "resolution_n", "SELECT count(*) " RESOLUTION_SET, row_resolution_n, OFF_NONE },
+	{ "resolution_median", "SELECT t.resolved_at - t.created_at " RESOLUTION_SET " ORDER BY 1 LIMIT 1 OFFSET :off",
+	  row_resolution_median, OFF_RESOLUTION_MEDIAN },
+	{ "resolution_p90", "SELECT t.resolved_at - t.created_at " RESOLUTION_SET
+			    " ORDER BY 1 DESC LIMIT 1 OFFSET :off", row_resolution_p90, OFF_RESOLUTION_P90 },
 	/* response targets: a ticket closed unanswered before its due time counts neither way */
 	{ "response_sla", "SELECT sum(done <= due), sum(done > due), "
 			  "sum(done IS NULL AND " PASSED " AND (fin IS NULL OR fin > due)), "
 			  "sum(done IS NULL AND fin IS NULL AND NOT " PASSED ") FROM "
 			  "(SELECT t.response_due AS due, t.first_response_at AS done, t.paused_at AS paused, "
 			  DONE " AS fin FROM tickets t WHERE t.response_due >= :from AND t.response_due < :to{F})",
-	  row_response_due },
-	{ "resolution_sla", "SELECT kind, sum(done <= due), sum(done > due), sum(done IS NULL AND " PASSED "), "
-			    "sum(done IS NULL AND NOT " PASSED ") FROM "
-			    "(SELECT t.kind AS kind, t.resolve_due AS due, " DONE " AS done, t.paused_at AS paused "
-			    "FROM tickets t WHERE t.resolve_due >= :from AND t.resolve_due < :to{F}) GROUP BY kind",
-	  row_resolve_due },
+	  row_response_due, OFF_NONE },
+	{ "resolution_sla", "SELECT t.kind, sum(" DONE " <= t.resolve_due), sum(" DONE " > t.resolve_due), "
+			    "sum(" DONE " IS NULL AND t.resolve_due < :now AND (t.paused_at IS NULL OR t.paused_at > t.resolve_due)), "
+			    "sum(" DONE " IS NULL AND NOT (t.resolve_due < :now AND (t.paused_at IS NULL OR t.paused_at > t.resolve_due))) "
+			    "FROM tickets t WHERE t.kind IN {K} AND t.resolve_due >= :from AND t.resolve_due < :to{F} GROUP BY 1",
+	  row_resolve_due, OFF_NONE },
 	{ "backlog", "SELECT count(*), sum(a < 86400), sum(a >= 86400 AND a < 259200), "
 		     "sum(a >= 259200 AND a < 604800), sum(a >= 604800 AND a < 2592000), sum(a >= 2592000) FROM "
 		     "(SELECT :p - t.created_at AS a FROM tickets t "
 		     "WHERE t.status NOT IN ('resolved','closed') AND t.created_at < :p{F} "
 		     "UNION ALL SELECT :p - t.created_at FROM tickets t "
-		     "WHERE " DONE " >= :p AND t.created_at < :p{F})", row_backlog },
+		     "WHERE " DONE " >= :p AND +t.created_at < :p{F})", row_backlog, OFF_NONE },
 	{ "reopened", "SELECT count(*) FROM audit a JOIN tickets t ON t.id = a.ticket_id "
 		      "WHERE a.what = 'status' AND a.new_value = 'reopened' AND a.at >= :from AND a.at < :to{F}",
-	  row_reopened },
-	{ "bugs", "SELECT t.status, count(*) FROM tickets t WHERE t.kind = 'bug' AND "
-		  "((t.created_at >= :from AND t.created_at < :to) OR (" DONE " >= :from AND " DONE " < :to)){F} "
-		  "GROUP BY 1", row_bugs },
-	{ "fixed_versions", "SELECT coalesce(t.fixed_version, ''), count(*) FROM tickets t "
-			    "WHERE " DONE " >= :from AND " DONE " < :to AND t.kind = 'bug' "
-			    "AND t.resolved_at IS NOT NULL{F} GROUP BY 1 ORDER BY 2 DESC, 1", row_fixed },
+	  row_reopened, OFF_NONE },
+	{ "fixed_versions", "SELECT coalesce(t.fixed_version, ''), count(*) FROM tickets t INDEXED BY tickets_report_fixed "
+			    "WHERE t.kind = 'bug' AND t.resolved_at IS NOT NULL AND " DONE " >= :from AND " DONE " < :to{F} "
+			    "GROUP BY 1 ORDER BY 2 DESC, 1", row_fixed, OFF_NONE },
 	{ "worked", "SELECT coalesce(t.org_id, 0), o.name, sum(m.minutes) FROM messages m "
 		    "JOIN tickets t ON t.id = m.ticket_id LEFT JOIN organisations o ON o.id = t.org_id "
 		    "WHERE m.minutes > 0 AND m.created_at >= :from AND m.created_at < :to{F} "
-		    "GROUP BY 1 ORDER BY 3 DESC, 2", row_worked },
+		    "GROUP BY 1 ORDER BY 3 DESC, 2", row_worked, OFF_NONE },
 	{ "ratings", "SELECT r.score, count(*) FROM ratings r JOIN tickets t ON t.id = r.ticket_id "
-		     "WHERE r.created_at >= :from AND r.created_at < :to{F} GROUP BY 1", row_ratings },
+		     "WHERE r.created_at >= :from AND r.created_at < :to{F} GROUP BY 1", row_ratings, OFF_NONE },
 };
 
 #define N_QUERIES (sizeof queries / sizeof queries[0])
+
+static void add_list(struct strbuf *b, const char *(*name)(int), int n)
+{
+	strbuf_addc(b, '(');
+	for (int i = 0; i < n; i++)
+		strbuf_addf(b, "%s'%s'", i ? "," : "", name(i));
+	strbuf_addc(b, ')');
+}
+
+static const char *kind_name(int i) { return ticket_kind_name((enum ticket_kind)i); }
+static const char *channel_name(int i) { return ticket_channel_name((enum ticket_channel)i); }
+static const char *status_name(int i) { return ticket_status_name((enum ticket_status)i); }
 
 static char *build_sql(const char *prefix, const char *tmpl, const struct store_report_filter *f)
 {
 	struct strbuf b = STRBUF_INIT;
 	strbuf_adds(&b, prefix);
-	const char *p = tmpl, *q;
-	/* "+" keeps SQLite from reading a filter column's index (all of an organisation's or queue's
-	 * history) instead of the period's range; {FO} lets the organisation use (org_id, created_at) */
-	while ((q = strstr(p, "{F"))) {
-		strbuf_add(&b, p, (size_t)(q - p));
-		bool org_index = q[2] == 'O';
-		if (f->org_id)
-			strbuf_adds(&b, org_index ? " AND t.org_id = :org" : " AND +t.org_id = :org");
-		if (f->system_id)
-			strbuf_adds(&b, " AND +t.system_id = :sys");
-		if (f->queue_id)
-			strbuf_adds(&b, " AND +t.queue_id = :queue");
-		p = q + (org_index ? 4 : 3);
+	for (const char *p = tmpl; *p; p++) {
+		if (p[0] != '{' || !p[1] || p[2] != '}') {
+			strbuf_addc(&b, *p);
+			continue;
+		}
+		switch (p[1]) {
+		case 'K': add_list(&b, kind_name, KIND_COUNT); break;
+		case 'C': add_list(&b, channel_name, CHANNEL_COUNT); break;
+		case 'S': add_list(&b, status_name, STATUS_COUNT); break;
+		case 'F':
+			/* "+" keeps SQLite on the period's range instead of reading all of an
+			 * organisation's, system's or queue's history through another index */
+			if (f->org_id)
+				strbuf_adds(&b, " AND +t.org_id = :org");
+			if (f->system_id)
+				strbuf_adds(&b, " AND +t.system_id = :sys");
+			if (f->queue_id)
+				strbuf_adds(&b, " AND +t.queue_id = :queue");
+			break;
+		}
+		p += 2;
 	}
-	strbuf_adds(&b, p);
 	return strbuf_detach(&b);
+}
+
+/* 0-based OFFSET of the nearest-rank percentile: ascending for the median (position
+ * ceil(n/2)), descending for the 90th (position ceil(9n/10) from below = n - that from above). */
+static int64_t offset_of(enum offset o, const struct report_figures *out)
+{
+	switch (o) {
+	case OFF_RESPONSE_MEDIAN: return (out->response.n + 1) / 2 - 1;
+	case OFF_RESPONSE_P90: return out->response.n - (9 * out->response.n + 9) / 10;
+	case OFF_RESOLUTION_MEDIAN: return (out->resolution.n + 1) / 2 - 1;
+	case OFF_RESOLUTION_P90: return out->resolution.n - (9 * out->resolution.n + 9) / 10;
+	default: return 0;
+	}
+}
+
+static bool offset_empty(enum offset o, const struct report_figures *out)
+{
+	if (o == OFF_RESPONSE_MEDIAN || o == OFF_RESPONSE_P90)
+		return out->response.n == 0;
+	if (o == OFF_RESOLUTION_MEDIAN || o == OFF_RESOLUTION_P90)
+		return out->resolution.n == 0;
+	return false;
 }
 
 static void bind(sqlite3_stmt *st, const char *name, int64_t v)
@@ -236,7 +305,8 @@ static void bind(sqlite3_stmt *st, const char *name, int64_t v)
 }
 
 static int prepare(struct store *s, const char *prefix, const struct query *q,
-		   const struct store_report_filter *f, sqlite3_stmt **st, struct wb_err *err)
+		   const struct store_report_filter *f, const struct report_figures *out, sqlite3_stmt **st,
+		   struct wb_err *err)
 {
 	char *sql = build_sql(prefix, q->sql, f);
 	int rc = sp_prepare(s, sql, st, err);
@@ -250,6 +320,7 @@ static int prepare(struct store *s, const char *prefix, const struct query *q,
 	bind(*st, ":org", f->org_id);
 	bind(*st, ":sys", f->system_id);
 	bind(*st, ":queue", f->queue_id);
+	bind(*st, ":off", out ? offset_of(q->offset, out) : 0);
 	return WB_OK;
 }
 
@@ -269,7 +340,9 @@ int store_report_figures(struct store *s, const struct store_report_filter *f, s
 		return rc;
 	for (size_t i = 0; i < N_QUERIES && rc == WB_OK; i++) {
 		sqlite3_stmt *st;
-		if ((rc = prepare(s, "", &queries[i], f, &st, err)))
+		if (offset_empty(queries[i].offset, out))
+			continue;
+		if ((rc = prepare(s, "", &queries[i], f, out, &st, err)))
 			break;
 		int step;
 		while ((step = sqlite3_step(st)) == SQLITE_ROW)
@@ -303,7 +376,7 @@ int store_report_plans(struct store *s, const struct store_report_filter *f, cha
 	int rc = WB_OK;
 	for (size_t i = 0; i < N_QUERIES && rc == WB_OK; i++) {
 		sqlite3_stmt *st;
-		if ((rc = prepare(s, "EXPLAIN QUERY PLAN ", &queries[i], f, &st, err)))
+		if ((rc = prepare(s, "EXPLAIN QUERY PLAN ", &queries[i], f, NULL, &st, err)))
 			break;
 		int step;
 		while ((step = sqlite3_step(st)) == SQLITE_ROW)
