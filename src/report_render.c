@@ -733,8 +733,9 @@ static void render_html(const struct report *r, const struct doc *d, struct strb
 {
 	const struct report_figures *f = &r->f;
 	char *title = title_of(r);
-	strbuf_adds(b, "<!DOCTYPE html>\n<html lang=\"zh\">\n<head>\n<meta charset=\"utf-8\">\n"
-		       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+	/* TRANSLATORS: the language code of this translation, for the HTML report (zh-CN, ...) */
+	strbuf_addf(b, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+		       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>", _("en"));
 	html_esc(b, title);
 	strbuf_adds(b, "</title>\n<style>\n"
 		       "body{font-family:sans-serif;margin:2em auto;max-width:60em;color:#222}\n"

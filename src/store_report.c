@@ -1,5 +1,6 @@
 #include "store_report.h"
 
+#include "i18n.h"
 #include "store_priv.h"
 #include "strbuf.h"
 #include "xmalloc.h"
@@ -312,7 +313,7 @@ static int prepare(struct store *s, const char *prefix, const struct query *q,
 	int rc = sp_prepare(s, sql, st, err);
 	free(sql);
 	if (rc)
-		return wb_err_prefix(err, rc, "report query %s", q->name);
+		return wb_err_prefix(err, rc, _("report query %s"), q->name);
 	bind(*st, ":from", f->from);
 	bind(*st, ":to", f->to);
 	bind(*st, ":now", f->now);
