@@ -84,11 +84,11 @@ int cli_report(struct cli_ctx *ctx, int argc, char **argv)
 		free(name);
 		if (rc == WB_OK)
 			fprintf(stderr, _("weibao: report %s queued for %s\n"), r.label, mail_to);
-	} else if (cli_has(&cmd, "output")) {
-		rc = write_file(cli_get(&cmd, "output"), out, &err);
-	} else {
-		fputs(out, stdout);
 	}
+	if (rc == WB_OK && cli_has(&cmd, "output"))
+		rc = write_file(cli_get(&cmd, "output"), out, &err);
+	else if (rc == WB_OK && !mail_to)
+		fputs(out, stdout);
 	free(out);
 	report_clear(&r);
 	return rc ? cli_fail(&err) : 0;

@@ -430,6 +430,18 @@ static void render_md(const struct report *r, const struct doc *d, struct strbuf
 
 /* ---- csv: one value per line (section, row, column, value), machine values ---- */
 
+/* A name that a spreadsheet would run as a formula (=, +, -, @ first) gets a leading quote. */
+static void csv_text(struct strbuf *b, const char *s)
+{
+	if (s && (*s == '=' || *s == '+' || *s == '-' || *s == '@')) {
+		char *q = xasprintf("'%s", s);
+		strbuf_add_csv(b, q);
+		free(q);
+		return;
+	}
+	strbuf_add_csv(b, s);
+}
+
 static void render_csv(const struct doc *d, struct strbuf *b)
 {
 	strbuf_adds(b, "section,row,column,value\n");
@@ -441,11 +453,11 @@ static void render_csv(const struct doc *d, struct strbuf *b)
 			for (size_t c = 1; c < t->ncols; c++) {
 				strbuf_add_csv(b, t->key);
 				strbuf_addc(b, ',');
-				strbuf_add_csv(b, rowkey);
+				csv_text(b, rowkey);
 				strbuf_addc(b, ',');
 				strbuf_add_csv(b, t->keys[c]);
 				strbuf_addc(b, ',');
-				strbuf_add_csv(b, row[c].raw ? row[c].raw : row[c].text);
+				csv_text(b, row[c].raw ? row[c].raw : row[c].text);
 				strbuf_addc(b, '\n');
 			}
 		}

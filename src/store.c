@@ -182,7 +182,7 @@ static const char *const migrations[] = {
 	 * groups by them, so SQLite walks each group's range in order instead of sorting. */
 	"CREATE INDEX tickets_report_created ON tickets(kind, channel, status, created_at, org_id, system_id, queue_id);"
 	"CREATE INDEX tickets_report_done ON tickets(kind, channel, status, coalesce(resolved_at, closed_at),"
-	"  created_at, resolved_at, closed_at, org_id, system_id, queue_id);"
+	"  created_at, resolved_at, closed_at, fixed_version, org_id, system_id, queue_id);"
 	"CREATE INDEX tickets_report_day ON tickets(created_at, org_id, system_id, queue_id);"
 	"CREATE INDEX tickets_report_finished ON tickets(coalesce(resolved_at, closed_at), created_at, resolved_at,"
 	"  closed_at, org_id, system_id, queue_id);"
@@ -193,8 +193,6 @@ static const char *const migrations[] = {
 	"  org_id, system_id, queue_id);"
 	"CREATE INDEX tickets_report_open ON tickets(created_at, status, org_id, system_id, queue_id)"
 	"  WHERE status NOT IN ('resolved','closed');"
-	"CREATE INDEX tickets_report_fixed ON tickets(coalesce(resolved_at, closed_at), fixed_version, kind,"
-	"  resolved_at, closed_at, org_id, system_id, queue_id) WHERE kind = 'bug' AND resolved_at IS NOT NULL;"
 	"CREATE INDEX audit_status ON audit(new_value, at, ticket_id) WHERE what = 'status';"
 	"CREATE INDEX messages_worked ON messages(created_at, ticket_id, minutes) WHERE minutes > 0;"
 	"CREATE INDEX ratings_created ON ratings(created_at, score, ticket_id);",

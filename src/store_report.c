@@ -222,9 +222,10 @@ static const struct query {
 	{ "reopened", "SELECT count(*) FROM audit a JOIN tickets t ON t.id = a.ticket_id "
 		      "WHERE a.what = 'status' AND a.new_value = 'reopened' AND a.at >= :from AND a.at < :to{F}",
 	  row_reopened, OFF_NONE },
-	{ "fixed_versions", "SELECT coalesce(t.fixed_version, ''), count(*) FROM tickets t INDEXED BY tickets_report_fixed "
-			    "WHERE t.kind = 'bug' AND t.resolved_at IS NOT NULL AND " DONE " >= :from AND " DONE " < :to{F} "
-			    "GROUP BY 1 ORDER BY 2 DESC, 1", row_fixed, OFF_NONE },
+	{ "fixed_versions", "SELECT coalesce(t.fixed_version, ''), count(*) FROM tickets t "
+			    "WHERE t.kind = 'bug' AND t.channel IN {C} AND t.status IN {S} AND " DONE " >= :from "
+			    "AND " DONE " < :to AND t.resolved_at IS NOT NULL{F} GROUP BY 1 ORDER BY 2 DESC, 1",
+	  row_fixed, OFF_NONE },
 	{ "worked", "SELECT coalesce(t.org_id, 0), o.name, sum(m.minutes) FROM messages m "
 		    "JOIN tickets t ON t.id = m.ticket_id LEFT JOIN organisations o ON o.id = t.org_id "
 		    "WHERE m.minutes > 0 AND m.created_at >= :from AND m.created_at < :to{F} "
