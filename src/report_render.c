@@ -624,6 +624,9 @@ static void html_esc(struct strbuf *b, const char *s)
 	}
 }
 
+/* Colours as attributes, not only CSS: mail readers often drop <style>. */
+static const char *const colour[2] = { "#3b6ea5", "#e08a2c" };
+
 struct bar {
 	const char *label;
 	double v[2];
@@ -655,8 +658,8 @@ static void svg_bars(struct strbuf *b, const char *title, const struct bar *bars
 		for (int s = 0; s < series; s++) {
 			double w = max > 0 ? bars[i].v[s] / max * bar_w : 0;
 			int by = y + s * 11;
-			strbuf_addf(b, "<rect class=\"s%d\" x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\"/>", s, label_w, by,
-				    w, series == 2 ? 10 : 14);
+			strbuf_addf(b, "<rect fill=\"%s\" x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\"/>", colour[s], label_w,
+				    by, w, series == 2 ? 10 : 14);
 			strbuf_addf(b, "<text x=\"%.1f\" y=\"%d\">", label_w + w + 4, by + (series == 2 ? 9 : 12));
 			if (bars[i].text && s == 0)
 				html_esc(b, bars[i].text);
@@ -668,8 +671,8 @@ static void svg_bars(struct strbuf *b, const char *title, const struct bar *bars
 	if (series == 2 && legend) {
 		int y = top + (int)n * row_h + 6;
 		for (int s = 0; s < 2; s++) {
-			strbuf_addf(b, "<rect class=\"s%d\" x=\"%d\" y=\"%d\" width=\"10\" height=\"10\"/>"
-				       "<text x=\"%d\" y=\"%d\">", s, label_w + s * 120, y, label_w + s * 120 + 14, y + 9);
+			strbuf_addf(b, "<rect fill=\"%s\" x=\"%d\" y=\"%d\" width=\"10\" height=\"10\"/>"
+				       "<text x=\"%d\" y=\"%d\">", colour[s], label_w + s * 120, y, label_w + s * 120 + 14, y + 9);
 			html_esc(b, legend[s]);
 			strbuf_adds(b, "</text>");
 		}
@@ -694,7 +697,7 @@ static void svg_spark(struct strbuf *b, const char *title, const int64_t *v, siz
 	html_esc(b, title);
 	strbuf_addf(b, " — ");
 	strbuf_addf(b, _("%lld in all, at most %lld a day"), (long long)sum, (long long)max);
-	strbuf_addf(b, "</text><polyline class=\"line\" points=\"");
+	strbuf_addf(b, "</text><polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"", colour[0]);
 	for (size_t i = 0; i < n; i++) {
 		double x = n > 1 ? (double)i * (w - 4) / (double)(n - 1) + 2 : w / 2.0;
 		double y = top + h - 2 - (max ? (double)v[i] * (h - 4) / (double)max : 0);
@@ -754,8 +757,8 @@ static void render_html(const struct report *r, const struct doc *d, struct strb
 		       "table{border-collapse:collapse;margin:.5em 0 1em}\n"
 		       "th,td{border:1px solid #ccc;padding:.2em .6em;text-align:left}\n"
 		       "td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
-		       "figure{margin:.5em 0}\nsvg text{font-size:12px;fill:#222}\nsvg text.t{font-weight:bold}\n"
-		       "rect.s0{fill:#3b6ea5}\nrect.s1{fill:#e08a2c}\npolyline.line{fill:none;stroke:#3b6ea5;stroke-width:2}\n"
+		       "figure{margin:.5em 0}\nsvg text{font-size:12px;fill:#222;font-family:sans-serif}\n"
+		       "svg text.t{font-weight:bold}\n"
 		       "</style>\n</head>\n<body>\n<h1>");
 	html_esc(b, title);
 	strbuf_adds(b, "</h1>\n<p>");
