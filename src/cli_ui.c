@@ -1,4 +1,4 @@
-/* cli_ui.c — weibao without a command: open the desk and hand it to the full-screen console. */
+/* cli_ui.c — weibao with no command: open the desk and hand it to the full-screen console. */
 #include "cli_opt.h"
 
 #include "i18n.h"

@@ -1,0 +1,18 @@
+/* fmt.h — how times and durations read to a person (lists, views, reports). */
+#ifndef WB_FMT_H
+#define WB_FMT_H
+
+#include "clock.h"
+
+#include <stddef.h>
+
+/* "in 2h 10m", "3d ago", "now" relative to now. */
+void fmt_relative(wb_time now, wb_time t, char *buf, size_t n);
+/* Short local date-time for lists: "11-25 14:03" this year, "2025-11-25" before. */
+void fmt_short(wb_time now, wb_time t, char *buf, size_t n);
+/* Local "2026-11-25 14:03". */
+void fmt_datetime(wb_time t, char *buf, size_t n);
+/* "1h 25m" from minutes. */
+void fmt_minutes(int minutes, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,31 @@
+/* store_priv.h — shared by the store layer's own files (src/store*.c) only. */
+#ifndef WB_STORE_PRIV_H
+#define WB_STORE_PRIV_H
+
+#include "store.h"
+
+#include <sqlite3.h>
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	int tx_depth;
+	bool tx_failed;
+};
+
+/* Prepares sql; on failure fills err with sqlite's message. */
+int sp_prepare(struct store *s, const char *sql, sqlite3_stmt **st, struct wb_err *err);
+/* Turns a failed sqlite3 result code into a wb error (busy/locked -> WB_EBUSY). */
+int sp_fail(struct store *s, int rc, struct wb_err *err);
+/* Executes a statement that returns no rows. */
+int sp_exec(struct store *s, const char *sql, struct wb_err *err);
+/* Binds text, or NULL when v is NULL or empty. */
+void sp_bind_text(sqlite3_stmt *st, int i, const char *v);
+/* Binds an id, or NULL when it is 0. */
+void sp_bind_id(sqlite3_stmt *st, int i, int64_t v);
+/* Copies a text column (NULL stays NULL). */
+char *sp_col_text(sqlite3_stmt *st, int i);
+/* Runs a query returning one integer (0 when no row). */
+int sp_query_int(struct store *s, const char *sql, int64_t *out, struct wb_err *err);
+
+#endif

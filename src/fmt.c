@@ -1,0 +1,73 @@
+#include "fmt.h"
+
+#include "i18n.h"
+
+#include <stdio.h>
+#include <time.h>
+
+static void span(int64_t secs, char *buf, size_t n)
+{
+	if (secs < 60)
+		snprintf(buf, n, _("%llds"), (long long)secs);
+	else if (secs < 3600)
+		snprintf(buf, n, _("%lldm"), (long long)(secs / 60));
+	else if (secs < 86400)
+		snprintf(buf, n, _("%lldh %lldm"), (long long)(secs / 3600), (long long)(secs % 3600 / 60));
+	else
+		snprintf(buf, n, _("%lldd %lldh"), (long long)(secs / 86400), (long long)(secs % 86400 / 3600));
+}
+
+void fmt_relative(wb_time now, wb_time t, char *buf, size_t n)
+{
+	if (!t) {
+		snprintf(buf, n, "-");
+		return;
+	}
+	char s[32];
+	int64_t d = t - now;
+	if (d >= -30 && d <= 30) {
+		snprintf(buf, n, "%s", _("now"));
+	} else if (d > 0) {
+		span(d, s, sizeof s);
+		snprintf(buf, n, _("in %s"), s);
+	} else {
+		span(-d, s, sizeof s);
+		snprintf(buf, n, _("%s ago"), s);
+	}
+}
+
+void fmt_short(wb_time now, wb_time t, char *buf, size_t n)
+{
+	if (!t) {
+		snprintf(buf, n, "-");
+		return;
+	}
+	time_t a = (time_t)t, b = (time_t)now;
+	struct tm tm, tn;
+	localtime_r(&a, &tm);
+	localtime_r(&b, &tn);
+	if (tm.tm_year == tn.tm_year)
+		strftime(buf, n, "%m-%d %H:%M", &tm);
+	else
+		strftime(buf, n, "%Y-%m-%d", &tm);
+}
+
+void fmt_datetime(wb_time t, char *buf, size_t n)
+{
+	if (!t) {
+		snprintf(buf, n, "-");
+		return;
+	}
+	time_t a = (time_t)t;
+	struct tm tm;
+	localtime_r(&a, &tm);
+	strftime(buf, n, "%Y-%m-%d %H:%M", &tm);
+}
+
+void fmt_minutes(int minutes, char *buf, size_t n)
+{
+	if (minutes < 60)
+		snprintf(buf, n, _("%dm"), minutes);
+	else
+		snprintf(buf, n, _("%dh %dm"), minutes / 60, minutes % 60);
+}
