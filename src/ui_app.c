@@ -241,7 +241,7 @@ static const struct {
 	[COL_REQUESTER] = { N_("Requester"), 14, 3 },
 	[COL_ORG] = { N_("Org"), 12, 6 },
 	[COL_ASSIGNEE] = { N_("Assignee"), 9, 2 },
-	[COL_SLA] = { N_("SLA due"), 10, 1 },
+	[COL_SLA] = { N_("SLA due"), 11, 1 },
 	[COL_UPDATED] = { N_("Updated"), 11, 4 },
 };
 
@@ -381,8 +381,8 @@ static void draw_top(struct ui_app *a)
 	strftime(clock_s, sizeof clock_s, "%H:%M", &tm);
 	const char *desk_name = a->desk->cfg && a->desk->cfg->desk_name ? a->desk->cfg->desk_name : "weibao";
 	const char *who = a->desk->me.login ? a->desk->me.login : "?";
-	char *left = xasprintf(" %s · %s", desk_name,
-			       a->screen == UI_SCREEN_TICKET ? _("ticket") : a->views[a->view].title);
+	const char *where = a->screen == UI_SCREEN_TICKET ? _("ticket") : a->views[a->view].title;
+	char *left = a->cols >= 100 ? xasprintf(" %s · %s", desk_name, where) : xasprintf(" %s", where);
 	char *right = xasprintf(_("%s │ mine %lld · unassigned %lld · at risk %lld · breached %lld │ %s "), who,
 				(long long)a->counts.mine, (long long)a->counts.unassigned,
 				(long long)a->counts.at_risk, (long long)a->counts.breached, clock_s);
@@ -400,9 +400,10 @@ static void draw_side(struct ui_app *a)
 {
 	if (!a->side_width)
 		return;
-	int h = a->rows - 2;
+	ui_term_text(1, 0, a->side_width, _(" Views"), ROLE_HEADER, UI_TEXT_PAD);
+	int h = a->rows - 3;
 	for (int i = 0; i < h; i++) {
-		int y = 1 + i;
+		int y = 2 + i;
 		if ((size_t)i >= a->nviews) {
 			ui_term_fill(y, 0, a->side_width, ROLE_SIDEBAR);
 			continue;
@@ -1129,8 +1130,8 @@ static void queue_key(struct ui_app *a, int key)
 		int y, x;
 		ui_term_mouse(&y, &x);
 		if (x < a->side_width) {
-			size_t i = (size_t)(y - 1);
-			if (y >= 1 && i < a->nviews && !a->views[i].section) {
+			size_t i = (size_t)(y - 2);
+			if (y >= 2 && i < a->nviews && !a->views[i].section) {
 				a->view = i;
 				apply_view(a);
 			}

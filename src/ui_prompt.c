@@ -41,7 +41,10 @@ bool ui_prompt_menu(struct ui_app *a, const char *title, const char *const *labe
 	size_t sel = 0;
 	bool ok = false;
 	for (;;) {
+		const char *help = _(" Enter choose · Esc cancel");
 		int w = utf8_width(title) + 4;
+		if (utf8_width(help) + 1 > w)
+			w = utf8_width(help) + 1;
 		for (size_t i = 0; i < n; i++) {
 			int lw = utf8_width(labels[i]) + 8;
 			if (lw > w)
@@ -62,7 +65,7 @@ bool ui_prompt_menu(struct ui_app *a, const char *title, const char *const *labe
 				     UI_TEXT_PAD | UI_TEXT_ELLIPSIS);
 			free(line);
 		}
-		ui_term_text(y + h - 1, x, w, _(" Enter choose · Esc cancel"), ROLE_STATUSBAR, UI_TEXT_PAD);
+		ui_term_text(y + h - 1, x, w, help, ROLE_STATUSBAR, UI_TEXT_PAD);
 		ui_term_flush();
 		int key = ui_term_key(-1);
 		bool cancel;

@@ -460,18 +460,13 @@ int ui_term_text(int row, int col, int cells, const char *s, enum ui_role role, 
 	}
 	free(clean);
 	set_role(role);
-	int lead = 0;
-	if (flags & UI_TEXT_RIGHT) {
-		lead = cells - used;
-		put_spaces(row, col, lead);
-	}
+	int lead = (flags & UI_TEXT_RIGHT) ? cells - used : 0;
+	int drawn = (flags & (UI_TEXT_PAD | UI_TEXT_RIGHT)) ? cells : used;
+	/* Blank the cells first: a narrow character written over half of a wide one leaves curses with
+	 * a half character that a later write would "repair" by blanking our text. */
+	put_spaces(row, col, drawn);
 	mvaddstr(row, col + lead, cut);
 	free(cut);
-	int drawn = lead + used;
-	if ((flags & (UI_TEXT_PAD | UI_TEXT_RIGHT)) && drawn < cells) {
-		put_spaces(row, col + drawn, cells - drawn);
-		drawn = cells;
-	}
 	set_role(ROLE_NORMAL);
 	return drawn;
 }
