@@ -43,27 +43,7 @@ int desk_lookup_contacts(struct desk *d, const char *typed, size_t limit, struct
 	*n = 0;
 	if (!typed || !*typed)
 		return WB_OK;
-	/* "+86 138-0013" is looked up by its digits as stored ("86138..."), keeping the prefix the
-	 * person typed when it is not yet a whole number */
-	if (contact_looks_like_phone(typed)) {
-		char *norm = NULL;
-		const char *cc = d->cfg && d->cfg->country_code ? d->cfg->country_code : "86";
-		if (contact_phone_normalise(typed, cc, &norm, NULL) == WB_OK) {
-			int rc = store_contact_lookup(d->store, norm, limit, out, n, err);
-			free(norm);
-			if (rc || *n)
-				return rc;
-		}
-		char digits[64];
-		size_t k = 0;
-		for (const char *p = typed; *p && k + 1 < sizeof digits; p++)
-			if (*p >= '0' && *p <= '9')
-				digits[k++] = *p;
-		digits[k] = '\0';
-		int rc = store_contact_lookup(d->store, digits, limit, out, n, err);
-		if (rc || *n)
-			return rc;
-	}
+	/* the store matches phone digits by prefix and inside the number, emails by prefix, names inside */
 	return store_contact_lookup(d->store, typed, limit, out, n, err);
 }
 
