@@ -242,6 +242,8 @@ int ui_list_reload(struct ui_list *l)
 	if (l->n == 0)
 		return ui_list_load(l);
 	long h = page_size(l);
+	/* at the very top, rows that arrived above stay in view: the top is the top of the data */
+	bool was_at_top = l->at_start && l->top == 0;
 	int64_t sel_id = l->src.row_id(l->src.ctx, l->rows[l->sel]);
 	long sel_off = l->sel - l->top;
 	void **before = NULL, **after = NULL;
@@ -269,9 +271,12 @@ int ui_list_reload(struct ui_list *l)
 	l->at_end = na < 2 * h;
 	l->top = nb;
 	long found = find_id(l, sel_id);
+	if (was_at_top && l->at_start)
+		l->top = 0;
 	if (found >= 0) {
 		l->sel = found;
-		l->top = found - sel_off;
+		if (!was_at_top)
+			l->top = found - sel_off;
 		if (l->top < 0)
 			l->top = 0;
 	} else {

@@ -199,6 +199,63 @@ static void test_reload_keeps_selection(void **state)
 	ui_list_free(&l);
 }
 
+/* Keys are ids counted down from the top, so new rows can arrive above the first one. */
+struct desc_fake {
+	int64_t top_id; /* ids top_id, top_id-1, ..., 1 */
+};
+
+static int desc_fetch(void *ctx, const void *anchor, int dir, int n, void **rows, struct wb_err *err)
+{
+	(void)err;
+	struct desc_fake *f = ctx;
+	int got = 0;
+	if (dir > 0) {
+		int64_t id = anchor ? ((const struct row *)anchor)->id - 1 : f->top_id;
+		for (; id >= 1 && got < n; id--) {
+			struct row *r = malloc(sizeof *r);
+			r->id = id;
+			rows[got++] = r;
+		}
+	} else {
+		int64_t hi = anchor ? ((const struct row *)anchor)->id + 1 : 1;
+		int64_t lo = anchor ? hi + n - 1 : n;
+		if (lo > f->top_id)
+			lo = f->top_id;
+		for (int64_t id = lo; id >= hi; id--) {
+			struct row *r = malloc(sizeof *r);
+			r->id = id;
+			rows[got++] = r;
+		}
+	}
+	return got;
+}
+
+static void test_reload_at_top_shows_new_rows(void **state)
+{
+	(void)state;
+	struct desc_fake f = { .top_id = 50 };
+	struct ui_list_source src = { &f, desc_fetch, fake_id, fake_free, NULL };
+	struct ui_list *l = ui_list_new(&src);
+	ui_list_place(l, 1, 0, 10, 80);
+	assert_int_equal(ui_list_load(l), WB_OK);
+	assert_int_equal(ui_list_move(l, 2), WB_OK);
+	assert_int_equal(sel_id(l), 48);
+	/* two rows arrive above: the list still starts at the top, the selection stays on 48 */
+	f.top_id = 52;
+	assert_int_equal(ui_list_reload(l), WB_OK);
+	assert_int_equal(sel_id(l), 48);
+	assert_int_equal(ui_list_position(l), 4);
+	assert_int_equal(ui_list_first(l), WB_OK);
+	assert_int_equal(sel_id(l), 52);
+	/* scrolled down, new rows above do not move what is on screen */
+	assert_int_equal(ui_list_move(l, 20), WB_OK);
+	int64_t before = sel_id(l);
+	f.top_id = 55;
+	assert_int_equal(ui_list_reload(l), WB_OK);
+	assert_int_equal(sel_id(l), before);
+	ui_list_free(&l);
+}
+
 static void test_marks_survive_paging(void **state)
 {
 	(void)state;
@@ -292,6 +349,7 @@ int main(void)
 		cmocka_unit_test(test_paging_clamps_at_ends),
 		cmocka_unit_test(test_empty_and_errors),
 		cmocka_unit_test(test_reload_keeps_selection),
+		cmocka_unit_test(test_reload_at_top_shows_new_rows),
 		cmocka_unit_test(test_marks_survive_paging),
 		cmocka_unit_test(test_draws_only_what_changed),
 		cmocka_unit_test(test_short_list_blanks_rest),
