@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Registers the FTS5 tokenizer that indexes Chinese as overlapping bigrams (store_search.c). */
@@ -282,6 +283,19 @@ static int prepare_path(const char *path, struct wb_err *err)
 	return WB_OK;
 }
 
+/* Waits in short steps (SQLite's own handler sleeps up to 100 ms at a time, which makes
+ * short transactions from several processes queue far longer than they run); gives up
+ * after about ten seconds so a stuck lock is reported as busy. */
+static int busy_wait(void *ctx, int count)
+{
+	(void)ctx;
+	if (count >= 5000)
+		return 0;
+	struct timespec ts = { 0, (count < 50 ? 500 : 2000) * 1000L };
+	nanosleep(&ts, NULL);
+	return 1;
+}
+
 static int open_db(const char *path, int flags, struct store **out, struct wb_err *err)
 {
 	struct store *s = xcalloc(1, sizeof *s);
@@ -295,7 +309,7 @@ static int open_db(const char *path, int flags, struct store **out, struct wb_er
 		return err ? err->code : WB_EDB;
 	}
 	/* several operators' processes write at once: wait for the lock rather than fail */
-	sqlite3_busy_timeout(s->db, 10000);
+	sqlite3_busy_handler(s->db, busy_wait, s);
 	sqlite3_extended_result_codes(s->db, 0);
 	if ((rc = store_search_register(s->db, err)) != WB_OK ||
 	    (rc = sp_exec(s, "PRAGMA foreign_keys = ON;", err)) != WB_OK) {
