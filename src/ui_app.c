@@ -461,6 +461,10 @@ void ui_app_draw_bottom(struct ui_app *a, enum ui_ctx ctx)
 		return;
 	}
 	struct strbuf b = STRBUF_INIT;
+	size_t nm;
+	ui_list_marks(a->list, &nm);
+	if (nm && ctx == UI_CTX_LIST)
+		strbuf_addf(&b, _(" [%zu marked]"), nm);
 	for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++) {
 		if (hints[i].ctx != ctx)
 			continue;
@@ -470,10 +474,6 @@ void ui_app_draw_bottom(struct ui_app *a, enum ui_ctx ctx)
 			continue;
 		strbuf_addf(&b, " %s:%s ", k, _(hints[i].label));
 	}
-	size_t nm;
-	ui_list_marks(a->list, &nm);
-	if (nm && ctx == UI_CTX_LIST)
-		strbuf_addf(&b, _("  [%zu marked]"), nm);
 	ui_term_text(y, 0, a->cols, strbuf_str(&b), ROLE_STATUSBAR, UI_TEXT_PAD | UI_TEXT_ELLIPSIS);
 	strbuf_free(&b);
 }
@@ -957,7 +957,6 @@ static void filter_loop(struct ui_app *a)
 {
 	struct ui_line line;
 	ui_line_init(&line, a->filter_text ? a->filter_text : "");
-	char *before = a->filter_text ? xstrdup(a->filter_text) : NULL;
 	for (;;) {
 		a->msg[0] = '\0';
 		ui_list_draw(a->list);
@@ -975,7 +974,7 @@ static void filter_loop(struct ui_app *a)
 		if (key == UI_KEY_ENTER)
 			break;
 		if (key == UI_KEY_ESC || key == UI_KEY_CTRL('g')) {
-			ui_line_set(&line, before ? before : "");
+			ui_line_set(&line, ""); /* Esc drops the filter: the whole view again */
 		} else if (key == UI_KEY_RESIZE || key == UI_KEY_REDRAW) {
 			layout(a);
 			continue;
@@ -993,7 +992,6 @@ static void filter_loop(struct ui_app *a)
 	}
 	ui_term_cursor(-1, 0);
 	ui_line_free(&line);
-	free(before);
 	a->dirty = UI_DIRTY_ALL;
 	if (a->filter_text)
 		ui_app_message(a, ROLE_MESSAGE, _("Filter: %s (/ then Esc clears it)"), a->filter_text);
