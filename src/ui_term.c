@@ -7,6 +7,7 @@
 #include <curses.h>
 #include <term.h>
 
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -341,6 +342,12 @@ int ui_term_key(int timeout_ms)
 		if (r == ERR) {
 			if (quit_signal || tstp_pending)
 				continue;
+			/* the terminal went away without a SIGHUP reaching us: leave as if it had */
+			struct pollfd pfd = { STDIN_FILENO, POLLIN, 0 };
+			if (poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL))) {
+				quit_signal = SIGHUP;
+				continue;
+			}
 			return UI_KEY_TIMEOUT;
 		}
 		if (r == KEY_CODE_YES) {
