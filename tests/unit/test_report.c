@@ -17,7 +17,7 @@
  *    10-15 11:00 -> late; resolution time 12d 1h = 1040400 s.
  * T3 security/web/P2, org 华信银行, created Tue 10-06 11:00; reply 10-06 12:00 (response time 3600 s).
  *    waiting 10-06 14:00 .. customer answers Fri 10-09 15:00: paused 4h + 9h + 9h + 6h = 28h.
- *    both targets move by 28h: response due 2h+28h = 30h -> 10-09 14:00 (met);
+ *    the answered response target stays 2h -> 10-06 13:00 (met); the resolution target moves by 28h:
  *    resolve due 18h+28h = 46h: 7 + 9 + 9 + 9 + 9 (Mon 10-12) + 3 -> Tue 10-13 12:00.
  *    a 45-minute note on 10-08. resolved 10-13 11:00 -> met (a security update on time);
  *    resolution time 7d = 604800 s. rated 5 on 10-13 12:00.
@@ -260,7 +260,7 @@ static void test_fixture_due_times(void **state)
 		const char *resp, *res;
 	} want[] = {
 		{ 1, "2026-10-05T10:00", "2026-10-06T17:00" }, { 2, "2026-10-05T13:00", "2026-10-09T18:00" },
-		{ 3, "2026-10-09T14:00", "2026-10-13T12:00" }, { 4, "2026-10-12T13:00", "2026-10-16T18:00" },
+		{ 3, "2026-10-06T13:00", "2026-10-13T12:00" }, { 4, "2026-10-12T13:00", "2026-10-16T18:00" },
 		{ 5, "2026-10-16T13:00", "2026-10-22T18:00" }, { 6, "2026-10-20T10:30", "2026-10-21T17:30" },
 		{ 8, "2026-10-07T11:00", "2026-10-08T18:00" }, { 9, "2026-10-14T14:00", "2026-10-21T10:00" },
 	};
