@@ -3,6 +3,7 @@
 
 #include "cli_calendar.h"
 #include "cli_opt.h"
+#include "cli_report.h"
 #include "config.h"
 #include "desk.h"
 #include "i18n.h"
@@ -30,6 +31,8 @@ static void main_help(FILE *out)
 		{ "mailgate [--queue Q]", N_("file one email from standard input (for the mail server)") },
 		{ "mailgate quarantine ...", N_("list, show, retry or drop mail that could not be filed") },
 		{ "import mbox FILE | maildir DIR", N_("bring in mail history") },
+		{ "report [--period P] [--format F]", N_("the maintenance-cycle evaluation of a period") },
+		{ "automate [--dry-run]", N_("SLA escalation, reminders and auto-close (for cron)") },
 		{ "plan ...", N_("maintenance plans: add, list, show, set, remove, done (tick a checklist item)") },
 		{ "calendar [generate|export|import]", N_("the maintenance agenda, task generation (cron), iCalendar files") },
 		{ "window add|list|notify", N_("maintenance windows and their announcements") },
@@ -113,6 +116,8 @@ int cli_main(int argc, char **argv)
 	else if (!strcmp(group, "contact") || !strcmp(group, "org") || !strcmp(group, "system") ||
 		 !strcmp(group, "queue") || !strcmp(group, "user"))
 		ex = cli_directory(&ctx, group, rest, rv);
+	else if (!strcmp(group, "report") || !strcmp(group, "automate"))
+		ex = !strcmp(group, "report") ? cli_report(&ctx, rest, rv) : cli_automate(&ctx, rest, rv);
 	else if (!strcmp(group, "plan") || !strcmp(group, "calendar") || !strcmp(group, "window"))
 		ex = !strcmp(group, "plan") ? cli_plan(&ctx, rest, rv) : !strcmp(group, "window") ? cli_window(&ctx, rest, rv)
 		     : cli_calendar(&ctx, rest, rv);
