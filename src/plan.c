@@ -1394,7 +1394,8 @@ static int import_event(struct desk *d, const struct ics_event *ev, const struct
 	p.kind = (char *)plan_kind_name(k);
 	p.system_id = y->id;
 	p.rrule = ev->rrule;
-	p.tz = ev->tz;
+	/* a time in UTC stays UTC; an all-day event keeps its dates in the organisation's zone */
+	p.tz = ev->tz ? ev->tz : ev->all_day ? NULL : (char *)"UTC";
 	char local[20];
 	if ((rc = recur_utc_to_local(ev->start, ev->tz, local, sizeof local, err)))
 		return rc;

@@ -799,6 +799,19 @@ static void test_ics_round_trip(void **state)
 	assert_int_equal(plan_import_ics(f->d, text, "erp", &plans, &windows, &skipped, &err), 0);
 	assert_int_equal(plans + windows, 0);
 	assert_int_equal(skipped, 2);
+	/* a recurring event in UTC keeps its instants (the organisation's zone is Shanghai) */
+	const char *utc = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nDTSTART:20261201T020000Z\r\n"
+			  "DTEND:20261201T030000Z\r\nRRULE:FREQ=WEEKLY\r\nUID:u1@example\r\nSUMMARY:weekly utc\r\n"
+			  "END:VEVENT\r\nEND:VCALENDAR\r\n";
+	assert_int_equal(plan_import_ics(g.d, utc, "crm", &plans, &windows, &skipped, &err), 0);
+	assert_int_equal(plans, 1);
+	assert_int_equal(plan_agenda(g.d, T("2026-12-07T00:00Z"), T("2026-12-09T00:00Z"), &a, &err), 0);
+	bool found = false;
+	for (size_t i = 0; i < a.n; i++)
+		found |= !strcmp(a.items[i].title, "weekly utc") && a.items[i].start == T("2026-12-08T02:00:00Z") &&
+			 a.items[i].end == T("2026-12-08T03:00:00Z");
+	assert_true(found);
+	plan_agenda_free(&a);
 	desk_close(&g.d);
 	free(g.db);
 	free(before);
