@@ -10,11 +10,12 @@ LOCALEDIR = $(PREFIX)/share/locale
 VERSION   = 0.1.0
 
 CC      ?= gcc
-PKGS     = ncursesw sqlite3 libesmtp-1.0 gmime-3.0 libical inih cmocka
+PKGS     = ncursesw sqlite3 libesmtp-1.0 openssl gmime-3.0 libical inih cmocka
 # pkg-config name -> Debian package that provides it
 DEBPKG_ncursesw     = libncurses-dev
 DEBPKG_sqlite3      = libsqlite3-dev
 DEBPKG_libesmtp-1.0 = libesmtp-dev
+DEBPKG_openssl      = libssl-dev
 DEBPKG_gmime-3.0    = libgmime-3.0-dev
 DEBPKG_libical      = libical-dev
 DEBPKG_inih         = libinih-dev
@@ -65,7 +66,7 @@ deps:
 	debs=""; \
 	for p in $$missing; do case $$p in \
 	  ncursesw) debs="$$debs $(DEBPKG_ncursesw)";; sqlite3) debs="$$debs $(DEBPKG_sqlite3)";; \
-	  libesmtp-1.0) debs="$$debs $(DEBPKG_libesmtp-1.0)";; gmime-3.0) debs="$$debs $(DEBPKG_gmime-3.0)";; \
+	  libesmtp-1.0) debs="$$debs $(DEBPKG_libesmtp-1.0)";; openssl) debs="$$debs $(DEBPKG_openssl)";; gmime-3.0) debs="$$debs $(DEBPKG_gmime-3.0)";; \
 	  libical) debs="$$debs $(DEBPKG_libical)";; inih) debs="$$debs $(DEBPKG_inih)";; \
 	  cmocka) debs="$$debs $(DEBPKG_cmocka)";; esac; done; \
 	for t in $(TOOLS); do [ -e "$${t%%:*}" ] || debs="$$debs $${t##*:}"; done; \

@@ -109,6 +109,15 @@ int desk_open(const struct wb_config *cfg, const char *db_path, const char *logi
 	/* "@mailgate", "@automation": the program's own agents act as operators */
 	bool agent = who[0] == '@';
 	bool empty = false;
+	/* the common case, a known operator, needs no write lock */
+	if (store_user_find(d->store, who, &d->me, NULL) == WB_OK) {
+		free(who);
+		rc = load_calendar(d, err);
+		if (rc)
+			desk_close(&d);
+		*out = d;
+		return rc;
+	}
 	rc = store_begin(d->store, err);
 	if (rc == WB_OK)
 		rc = store_is_empty(d->store, &empty, err);

@@ -342,8 +342,13 @@ void store_close(struct store **s)
 {
 	if (!s || !*s)
 		return;
-	if ((*s)->db)
+	if ((*s)->db) {
+		/* leave an empty write-ahead log behind, so the next short-lived process does not
+		 * have to read it all back; never wait for other operators to do so */
+		sqlite3_busy_timeout((*s)->db, 0);
+		sqlite3_exec((*s)->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
 		sqlite3_close_v2((*s)->db);
+	}
 	free((*s)->path);
 	free(*s);
 	*s = NULL;
