@@ -53,6 +53,7 @@ PO_FILES = $(wildcard po/*.po)
 PO_LANGS = $(PO_FILES:po/%.po=%)
 MO_FILES = $(PO_LANGS:%=build/locale/%/LC_MESSAGES/weibao.mo)
 XGETTEXT_FLAGS = --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ --keyword=ngettext:1,2 \
+                 --keyword=C_:1c,2 --keyword=NC_:1c,2 \
                  --add-comments=TRANSLATORS: --package-name=weibao --package-version=$(VERSION) \
                  --msgid-bugs-address="the weibao issue tracker" --sort-by-file
 

@@ -11,6 +11,13 @@
 #define _(s) gettext(s)
 #define N_(s) (s) /* marks a string for extraction; translated where shown */
 
+/* The same English word can need two translations ("open" a ticket: 打开; an "open" checklist: 待完成).
+ * C_("plan status", "open") translates within a context; NC_() marks such a string in a table and
+ * i18n_ctx() translates it where shown. Both give back the plain English text when untranslated. */
+#define C_(ctx, s) i18n_ctx(ctx "\004" s)
+#define NC_(ctx, s) (ctx "\004" s)
+const char *i18n_ctx(const char *ctx_and_text) __attribute__((format_arg(1)));
+
 /* Sets the locale from the environment and binds the "weibao" text domain, looking in $WEIBAO_LOCALEDIR,
  * else ./build/locale when it exists, else the install directory. language (may be NULL or "") overrides
  * the environment's message language, as the config's `language =` does ("zh_CN", "en").

@@ -105,6 +105,15 @@ char *i18n_set_language(const char *language)
 	return prev;
 }
 
+const char *i18n_ctx(const char *ctx_and_text)
+{
+	const char *t = gettext(ctx_and_text);
+	if (t != ctx_and_text)
+		return t;
+	const char *eot = strchr(ctx_and_text, '\004');
+	return eot ? eot + 1 : ctx_and_text;
+}
+
 const char *i18n_language(void)
 {
 	static char lang[64];

@@ -12,7 +12,7 @@ cd "$top" || exit 1
 
 # the same keywords as `make pot`
 xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ --keyword=ngettext:1,2 \
-	--add-comments=TRANSLATORS: -o "$tmp/weibao.pot" src/*.c include/*.h || exit 1
+	--keyword=C_:1c,2 --keyword=NC_:1c,2 --add-comments=TRANSLATORS: -o "$tmp/weibao.pot" src/*.c include/*.h || exit 1
 [ -s "$tmp/weibao.pot" ] || { echo "xgettext found no strings"; exit 1; }
 
 fail=0

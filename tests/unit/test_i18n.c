@@ -62,6 +62,18 @@ static void test_switch_back(void **state)
 	free(a);
 }
 
+/* A string with a context comes back as plain English when the catalogue has no entry for it. */
+static void test_context_fallback(void **state)
+{
+	(void)state;
+	char *prev = i18n_set_language("zh_CN");
+	assert_string_equal(C_("test only", "no catalogue has this"), "no catalogue has this");
+	static const char *const table[] = { NC_("test only", "nor this") };
+	assert_string_equal(i18n_ctx(table[0]), "nor this");
+	free(i18n_set_language(prev));
+	free(prev);
+}
+
 /* The day is the local one: 2026-11-25 20:00 UTC is already the 26th in Shanghai. */
 static void test_long_date_local_day(void **state)
 {
@@ -92,6 +104,7 @@ int main(void)
 		cmocka_unit_test(test_long_date_english),
 		cmocka_unit_test(test_long_date_chinese),
 		cmocka_unit_test(test_switch_back),
+		cmocka_unit_test(test_context_fallback),
 		cmocka_unit_test(test_long_date_local_day),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
