@@ -117,8 +117,8 @@ const char *i18n_ctx(const char *ctx_and_text)
 const char *i18n_language(void)
 {
 	static char lang[64];
-	/* TRANSLATORS: the catalogue's own language code, as in the file name po/zh_CN.po (zh_CN). The English
-	 * original answers "en". */
+	/* TRANSLATORS: the catalogue's own language code, as in the file name po/zh_CN.po (zh_CN).
+	   The English original answers "en". */
 	const char *own = _("en");
 	locale_language(own, lang, sizeof lang);
 	return lang;
