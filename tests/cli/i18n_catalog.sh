@@ -1,6 +1,7 @@
 #!/bin/sh
-# Every string the sources mark for translation (_(), N_(), ngettext) has a finished Chinese translation in
-# po/zh_CN.po, and every translation keeps the original's printf placeholders (msgfmt -c).
+# Every string the sources mark for translation (_(), N_(), ngettext, C_(), NC_()) has a finished
+# translation in every po/*.po (po/zh_CN.po: Simplified Chinese), and every translation keeps the original's
+# printf placeholders (msgfmt -c).
 # The template is extracted afresh here, so a string added without `make pot` + translating fails.
 top=${WB_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 for t in xgettext msgmerge msgattrib msgfmt; do
@@ -16,7 +17,7 @@ xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ --keyword=ngett
 [ -s "$tmp/weibao.pot" ] || { echo "xgettext found no strings"; exit 1; }
 
 fail=0
-for po in po/zh_CN.po; do
+for po in po/*.po; do
 	[ -f "$po" ] || { echo "$po is missing"; exit 1; }
 	msgmerge --quiet -o "$tmp/merged.po" "$po" "$tmp/weibao.pot" || { echo "$po: msgmerge failed"; exit 1; }
 	msgattrib --untranslated --no-obsolete -o "$tmp/untranslated.po" "$tmp/merged.po"
