@@ -504,7 +504,7 @@ static int ticket_show(struct cli_ctx *ctx, int argc, char **argv)
 		fmt_datetime(t->created_at, buf, sizeof buf);
 		print_field(_("Created"), buf);
 		fmt_relative(now, t->sla_due, buf2, sizeof buf2);
-		snprintf(buf, sizeof buf, "%s (%s)", buf2, sla_state_name(desk_ticket_sla(d, t, now)));
+		snprintf(buf, sizeof buf, "%s (%s)", buf2, sla_state_label(desk_ticket_sla(d, t, now)));
 		print_field(t->first_response_at ? _("Resolve due") : _("Response due"), buf);
 		fmt_minutes(t->minutes_worked, buf, sizeof buf);
 		print_field(_("Time worked"), buf);

@@ -3,6 +3,7 @@
 
 #include "fmt.h"
 #include "i18n.h"
+#include "sla.h"
 
 #include <time.h>
 
@@ -74,6 +75,23 @@ static void test_context_fallback(void **state)
 	free(prev);
 }
 
+/* A word with a context gets its own translation: the SLA state "met" is 已达成 whatever plain "met" says. */
+static void test_context_translation(void **state)
+{
+	(void)state;
+	char *prev = i18n_set_language("zh_CN");
+	assert_string_equal(sla_state_label(SLA_MISSED), "未达成");
+	assert_string_equal(sla_state_label(SLA_AT_RISK), "即将超时");
+	assert_string_equal(sla_state_label((enum sla_state)99), sla_state_label(SLA_NONE));
+	char *zh = i18n_set_language("en");
+	assert_string_equal(sla_state_label(SLA_MISSED), "missed");
+	assert_string_equal(sla_state_label(SLA_AT_RISK), "at risk");
+	assert_string_equal(sla_state_name(SLA_AT_RISK), "at_risk"); /* the stable name stays */
+	free(zh);
+	free(i18n_set_language(prev));
+	free(prev);
+}
+
 /* The day is the local one: 2026-11-25 20:00 UTC is already the 26th in Shanghai. */
 static void test_long_date_local_day(void **state)
 {
@@ -105,6 +123,7 @@ int main(void)
 		cmocka_unit_test(test_long_date_chinese),
 		cmocka_unit_test(test_switch_back),
 		cmocka_unit_test(test_context_fallback),
+		cmocka_unit_test(test_context_translation),
 		cmocka_unit_test(test_long_date_local_day),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
