@@ -58,6 +58,7 @@ enum {
 	X(REDRAW, "redraw", N_("Repaint the screen"))                            \
 	X(COMMAND, "command", N_("Command line"))                                \
 	X(CALL, "call", N_("Log a phone call"))                                  \
+	X(CALENDAR, "calendar", N_("Maintenance calendar"))                      \
 	X(DOWN, "down", N_("Next line"))                                         \
 	X(UP, "up", N_("Previous line"))                                         \
 	X(PAGE_DOWN, "page-down", N_("Next page"))                               \

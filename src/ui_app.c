@@ -7,6 +7,7 @@
 #include "fmt.h"
 #include "i18n.h"
 #include "strbuf.h"
+#include "ui_calendar.h"
 #include "ui_edit.h"
 #include "ui_term.h"
 #include "utf8.h"
@@ -1221,6 +1222,7 @@ static void global_key(struct ui_app *a, int key)
 		return;
 	case ACT_COMMAND: command_line(a); return;
 	case ACT_CALL: ui_call_form(a, a->screen == UI_SCREEN_TICKET ? a->ticket_id : 0); return;
+	case ACT_CALENDAR: ui_calendar_run(a); return;
 	case ACT_QUIT:
 		if (a->screen == UI_SCREEN_TICKET) {
 			close_ticket(a);

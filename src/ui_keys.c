@@ -18,6 +18,7 @@ static const char builtin_keys[] =
 	"bind global C-l       redraw\n"
 	"bind global :         command\n"
 	"bind global c         call\n"
+	"bind global C         calendar\n"
 	"bind list   j         down\n"
 	"bind list   Down      down\n"
 	"bind list   k         up\n"

@@ -1,0 +1,37 @@
+# The month view (key C): a known plan shows on its days with its status, months move, Enter lists a
+# day and opens its task.
+. "$(dirname "$0")/tmux.inc"
+export WEIBAO_NOW=2026-11-25T01:00:00Z   # Wednesday 09:00 in Shanghai
+wb org add Acme --timezone Asia/Shanghai >/dev/null || fail "org"
+wb system add erp --org Acme >/dev/null || fail "system"
+wb plan add --name "daily inspection" --system erp --rule "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR" \
+	--start 2026-11-23T09:00 --duration 30 --checklist "disk|logs" >/dev/null || fail "plan"
+wb plan add --name "patch day" --kind security_update --system erp --rule "FREQ=MONTHLY;BYDAY=2TU" \
+	--start 2026-11-01T22:00 >/dev/null || fail "plan 2"
+wb calendar generate --days 2 >/dev/null || fail "generate"   # tasks #1 (25th) and #2 (26th)
+wb window add --system erp --start "2026-11-28 22:00" --end "2026-11-29 02:00" --title "ERP upgrade" >/dev/null \
+	|| fail "window"
+
+start 100 30 WEIBAO_NOW=2026-11-25T01:00:00Z
+wait_for "tester"
+send C
+wait_for "Maintenance calendar  2026-11"
+wait_for "today: 1 open, 0 missed"
+# the 25th: one open task; the 28th and 29th: the window
+grep -q "^23 .*25 .*28 1W *29 1W" "$T/screen" || fail "week of the 23rd not as expected"
+grep -q " 1o  *1o  *1\." "$T/screen" || fail "25th open, 26th open, 27th planned not shown"
+grep -q "09:00-09:30  open     daily inspection  erp  #1" "$T/screen" || fail "today's task not listed"
+# next month: the second Tuesday (8 December) has both plans
+send PageDown
+wait_for "2026-12"
+send Up Up Left Left Left        # 25 Dec - 14 - 3 days
+wait_for " 2026-12-08"
+wait_for "22:00-23:00  planned  patch day"
+wait_for "09:00-09:30  planned  daily inspection"
+# back to today, list its day, open the task
+send t
+wait_for " 2026-11-25"
+send Enter Enter
+wait_for "#1  daily inspection 2026-11-25"
+send q q
+[ "$(wait_exit)" = 0 ] || fail "exit status"
