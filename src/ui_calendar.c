@@ -171,9 +171,10 @@ static void draw(struct ui_app *a, struct cal_view *v)
 		recur_utc_to_local(it->end, zone(a), a2, sizeof a2, NULL);
 		if (it->ticket_id)
 			snprintf(ticket, sizeof ticket, "  #%lld", (long long)it->ticket_id);
-		snprintf(line, sizeof line, " %.5s-%.11s  %-8s %s  %s%s", a1 + 11, strncmp(a1, a2, 10) ? a2 + 5 : a2 + 11,
-			 plan_status_label(it->status), it->title, it->system ? it->system : it->org ? it->org : "",
-			 ticket);
+		char *status = utf8_pad(plan_status_label(it->status), 8); /* by display width: Chinese labels too */
+		snprintf(line, sizeof line, " %.5s-%.11s  %s %s  %s%s", a1 + 11, strncmp(a1, a2, 10) ? a2 + 5 : a2 + 11,
+			 status, it->title, it->system ? it->system : it->org ? it->org : "", ticket);
+		free(status);
 		enum ui_role role = it->status == PLAN_ST_MISSED ? ROLE_SLA_BREACHED
 				  : it->status == PLAN_ST_OPEN ? ROLE_SLA_AT_RISK
 				  : it->status == PLAN_ST_DONE ? ROLE_SLA_OK
