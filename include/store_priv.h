@@ -10,6 +10,7 @@ struct store {
 	sqlite3 *db;
 	char *path;
 	int tx_depth;
+	int busy_steps;      /* how many short waits before a lock counts as busy */
 	bool tx_failed;
 };
 
