@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """bench/report.py — turns the parts bench/run collected into the figures table and latest.json.
 
-usage: report.py TMPDIR DB SMALL_DB SMOKE OUT_JSON
+usage: report.py TMPDIR DB SMALL_DB SMOKE OUT_JSON OUT_MARKDOWN
 Each row: figure, value (median, with the p10-p90 spread), target from issue 7, verdict
 (PASS, MISS, "-" for figures without a target, or "not measured: why"). With SMOKE=1 it exits 1
 when any figure was not produced (speed is not judged); otherwise it always exits 0.
@@ -26,7 +26,7 @@ def ms(s):
 
 
 def main():
-    tmp, db, small, smoke, out_path = sys.argv[1:6]
+    tmp, db, small, smoke, out_path, md_path = sys.argv[1:7]
     smoke = smoke == "1"
     gen = load(os.path.dirname(db), os.path.basename(db) + ".gen.json")
     q = load(tmp, "queries.json")
@@ -167,8 +167,9 @@ def main():
             v = mail.get(key)
             row("mail", label, "%.0f/s" % v if v else "not produced", ">= 500/s", judge(v is not None and v >= 500))
     else:
-        for label in ["outbox messages/s (loopback aiosmtpd)", "mailgate messages/s"]:
-            row("mail", label, "", ">= 500/s", "not measured: " + mail.get("reason", "?"))
+        for key, label in [("outbox", "outbox messages/s (loopback aiosmtpd)"), ("mailgate", "mailgate messages/s")]:
+            row("mail", label, "", ">= 500/s",
+                "not measured: " + mail.get(key + "_reason", mail.get("reason", "?")))
 
     loads = []
     for f in ("load_before", "load_after"):
@@ -184,6 +185,13 @@ def main():
     with open(out_path, "w") as f:
         json.dump(result, f, indent=1, ensure_ascii=False)
 
+    with open(md_path, "w") as f:
+        f.write("%d tickets (%s), %d CPUs, load average %s before / %s after.\n\n"
+                % (n, os.path.basename(db), os.cpu_count() or 0, loads[0], loads[1]))
+        f.write("| | figure | value: median (p10-p90) | target | verdict |\n|---|---|---|---|---|\n")
+        for r in rows:
+            f.write("| %s | %s | %s | %s | %s |\n" % (r["section"], r["figure"], r["value"], r["target"] or "",
+                                                      r["verdict"]))
     w1 = max(len(r["figure"]) for r in rows)
     w2 = max(len(r["value"]) for r in rows)
     w3 = max(len(r["target"]) for r in rows)
@@ -195,7 +203,7 @@ def main():
             section = r["section"]
             print("\n[%s]" % section)
         print("  %-*s  %-*s  %-*s  %s" % (w1, r["figure"], w2, r["value"], w3, r["target"], r["verdict"]))
-    print("\nresults: %s" % out_path)
+    print("\nresults: %s, %s" % (out_path, md_path))
     if missing:
         print("bench: figures not produced: %s" % ", ".join(missing), file=sys.stderr)
         if smoke:
