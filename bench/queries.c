@@ -9,6 +9,7 @@
 #include "config.h"
 #include "desk.h"
 #include "store_priv.h"
+#include "store_search.h"
 #include "store_ticket.h"
 #include "xmalloc.h"
 
@@ -168,6 +169,20 @@ static struct stats summarise(double *v, int n)
 
 static bool first_figure = true;
 
+/* A JSON string: quotes, backslashes and controls escaped. */
+static void print_json_str(const char *v)
+{
+	putchar('"');
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		if (*p == '"' || *p == '\\')
+			printf("\\%c", *p);
+		else if (*p < 0x20)
+			printf("\\u%04x", *p);
+		else
+			putchar(*p);
+	putchar('"');
+}
+
 static void print_stats(const char *name, const struct stats *s)
 {
 	printf("\"%s\": {\"median\": %.4f, \"min\": %.4f, \"max\": %.4f, \"p10\": %.4f, \"p90\": %.4f}", name, s->med,
@@ -222,19 +237,39 @@ static int figure(struct ctx *c, const char *name, store_fn fn, int runs, const 
 		printf(", \"note\": \"%s\"", note);
 	printf(", \"sql\": [");
 	for (int i = 0; i < c->cap.n; i++) {
-		printf("%s\"", i ? ", " : "");
-		/* JSON string: escape quotes, backslashes and controls */
-		for (const unsigned char *p = (const unsigned char *)c->cap.sql[i]; *p; p++)
-			if (*p == '"' || *p == '\\')
-				printf("\\%c", *p);
-			else if (*p < 0x20)
-				printf("\\u%04x", *p);
-			else
-				putchar(*p);
-		printf("\"");
+		printf("%s", i ? ", " : "");
+		print_json_str(c->cap.sql[i]);
 	}
 	printf("]}");
 	return 0;
+}
+
+/* A diagnosis figure without a store call: the median ms of one SQL statement with ?1 bound to text. */
+static void raw_figure(struct ctx *c, const char *name, const char *sql, const char *arg, int runs)
+{
+	double t[MAX_RUNS];
+	size_t rows = 0;
+	for (int i = -1; i < runs; i++) {
+		sqlite3_stmt *st;
+		double t0 = now_ms();
+		if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)
+			return;
+		sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
+		rows = 0;
+		while (sqlite3_step(st) == SQLITE_ROW)
+			rows++;
+		sqlite3_finalize(st);
+		if (i >= 0)
+			t[i] = now_ms() - t0;
+	}
+	struct stats s = summarise(t, runs);
+	printf(",\n  \"%s\": {", name);
+	print_stats("raw_ms", &s);
+	printf(", \"rows\": %zu, \"runs\": %d, \"sql\": [", rows, runs);
+	print_json_str(sql);
+	printf("], \"note\": ");
+	print_json_str(arg);
+	printf("}");
 }
 
 static long vm_hwm_kb(void)
@@ -353,6 +388,18 @@ int main(int argc, char **argv)
 		c.term = searches[i].term;
 		bad |= figure(&c, searches[i].name, q_search, runs, searches[i].term);
 	}
+	/* where the search time goes: newest matches only, and the 500 newest with their rank */
+	char *fq = NULL;
+	if (store_search_query("please", &fq, &err) == WB_OK) {
+		raw_figure(&c, "diag_fts_common_newest_28",
+			   "SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ?1 ORDER BY rowid DESC LIMIT 28", fq, runs);
+		raw_figure(&c, "diag_fts_common_newest_500_rank",
+			   "SELECT rowid, rank FROM ticket_fts WHERE ticket_fts MATCH ?1 ORDER BY rowid DESC LIMIT 500", fq,
+			   runs);
+		raw_figure(&c, "diag_fts_common_newest_500_norank",
+			   "SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ?1 ORDER BY rowid DESC LIMIT 500", fq, runs);
+	}
+	free(fq);
 	printf("\n}, \"peak_rss_kb\": %ld}\n", vm_hwm_kb());
 	for (int i = 0; i < c.cap.n; i++)
 		free(c.cap.sql[i]);

@@ -84,6 +84,13 @@ def main():
             ok = med <= 10
             target = "<= 10 ms"
         row("queries", label, value, target, judge(ok))
+    diag = {"diag_fts_common_newest_28": "diagnosis: FTS 'please', 28 newest, no rank (raw)",
+            "diag_fts_common_newest_500_rank": "diagnosis: FTS 'please', 500 newest with rank (raw)",
+            "diag_fts_common_newest_500_norank": "diagnosis: FTS 'please', 500 newest, no rank (raw)"}
+    for key, label in diag.items():
+        f = figs.get(key)
+        if f:
+            row("queries", label, "%s; %d rows" % (ms(f["raw_ms"]), f["rows"]), "", "-")
     if figs.get("open_ticket_50", {}).get("rows") != 50:
         missing.append("ticket with 50 messages")
     if not q.get("deep_page_matches_offset", False):
