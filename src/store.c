@@ -177,6 +177,25 @@ static const char *const migrations[] = {
 	"  comment TEXT,"
 	"  created_at INTEGER NOT NULL);"
 	"CREATE INDEX ratings_ticket ON ratings(ticket_id);",
+	/* 1 -> 2: period reports (store_report.c). Each figure reads one range of one index that holds
+	 * every column the query needs (no table lookups); kind/channel/status lead where the query
+	 * groups by them, so SQLite walks each group's range in order instead of sorting. */
+	"CREATE INDEX tickets_report_created ON tickets(kind, channel, status, created_at, org_id, system_id, queue_id);"
+	"CREATE INDEX tickets_report_done ON tickets(kind, channel, status, coalesce(resolved_at, closed_at),"
+	"  created_at, resolved_at, closed_at, fixed_version, org_id, system_id, queue_id);"
+	"CREATE INDEX tickets_report_day ON tickets(created_at, org_id, system_id, queue_id);"
+	"CREATE INDEX tickets_report_finished ON tickets(coalesce(resolved_at, closed_at), created_at, resolved_at,"
+	"  closed_at, org_id, system_id, queue_id);"
+	"CREATE INDEX tickets_report_response ON tickets(first_response_at, created_at, org_id, system_id, queue_id);"
+	"CREATE INDEX tickets_report_response_due ON tickets(response_due, first_response_at, paused_at, resolved_at,"
+	"  closed_at, org_id, system_id, queue_id);"
+	"CREATE INDEX tickets_report_resolve_due ON tickets(kind, resolve_due, resolved_at, closed_at, paused_at,"
+	"  org_id, system_id, queue_id);"
+	"CREATE INDEX tickets_report_open ON tickets(created_at, status, org_id, system_id, queue_id)"
+	"  WHERE status NOT IN ('resolved','closed');"
+	"CREATE INDEX audit_status ON audit(new_value, at, ticket_id) WHERE what = 'status';"
+	"CREATE INDEX messages_worked ON messages(created_at, ticket_id, minutes) WHERE minutes > 0;"
+	"CREATE INDEX ratings_created ON ratings(created_at, score, ticket_id);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -234,6 +253,27 @@ char *sp_col_text(sqlite3_stmt *st, int i)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
 	return t ? xstrdup((const char *)t) : NULL;
+}
+
+int sp_collect(struct store *s, sqlite3_stmt *st, size_t size, sp_row_reader read, void **out, size_t *n,
+	       struct wb_err *err)
+{
+	char *v = NULL;
+	size_t cnt = 0, cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 8;
+			v = xrealloc(v, cap * size);
+		}
+		memset(v + cnt * size, 0, size);
+		read(st, v + cnt * size);
+		cnt++;
+	}
+	sqlite3_finalize(st);
+	*out = v;
+	*n = cnt;
+	return rc == SQLITE_DONE ? WB_OK : sp_fail(s, rc, err);
 }
 
 int sp_query_int(struct store *s, const char *sql, int64_t *out, struct wb_err *err)
@@ -372,14 +412,21 @@ void store_close(struct store **s)
 	*s = NULL;
 }
 
+/* Nested transactions are savepoints: an inner failure undoes only its own part, so a batch
+ * (an import) keeps what succeeded. */
 int store_begin(struct store *s, struct wb_err *err)
 {
-	if (s->tx_depth++ > 0)
-		return WB_OK;
-	s->tx_failed = false;
+	if (s->tx_depth > 0) {
+		char sql[48];
+		snprintf(sql, sizeof sql, "SAVEPOINT wb%d", s->tx_depth);
+		int rc = sp_exec(s, sql, err);
+		if (rc == WB_OK)
+			s->tx_depth++;
+		return rc;
+	}
 	int rc = sp_exec(s, "BEGIN IMMEDIATE", err);
-	if (rc)
-		s->tx_depth = 0;
+	if (rc == WB_OK)
+		s->tx_depth = 1;
 	return rc;
 }
 
@@ -387,35 +434,37 @@ int store_commit(struct store *s, struct wb_err *err)
 {
 	if (s->tx_depth <= 0)
 		return WB_OK;
-	if (--s->tx_depth > 0)
-		return WB_OK;
-	if (s->tx_failed) {
-		sp_exec(s, "ROLLBACK", NULL);
-		return wb_err_set(err, WB_EDB, _("the change was rolled back"));
+	if (s->tx_depth > 1) {
+		char sql[48];
+		snprintf(sql, sizeof sql, "RELEASE wb%d", --s->tx_depth);
+		return sp_exec(s, sql, err);
 	}
 	int rc = sp_exec(s, "COMMIT", err);
-	if (rc) {
+	if (rc)
 		sp_exec(s, "ROLLBACK", NULL);
-		return rc;
-	}
-	return WB_OK;
+	s->tx_depth = 0;
+	return rc;
 }
 
 void store_rollback(struct store *s)
 {
 	if (s->tx_depth <= 0)
 		return;
-	if (--s->tx_depth > 0) {
-		s->tx_failed = true;
+	if (s->tx_depth > 1) {
+		char sql[64];
+		--s->tx_depth;
+		snprintf(sql, sizeof sql, "ROLLBACK TO wb%d; RELEASE wb%d", s->tx_depth, s->tx_depth);
+		sp_exec(s, sql, NULL);
 		return;
 	}
 	sp_exec(s, "ROLLBACK", NULL);
+	s->tx_depth = 0;
 }
 
 int store_begin_read(struct store *s, struct wb_err *err)
 {
 	if (s->tx_depth++ > 0)
-		return WB_OK;
+		return WB_OK; /* already inside a transaction: it is the snapshot */
 	int rc = sp_exec(s, "BEGIN DEFERRED", err);
 	if (rc)
 		s->tx_depth = 0;
