@@ -275,6 +275,10 @@ int main(int argc, char **argv)
 		sqlite3_exec(d->store->db, "CREATE VIRTUAL TABLE msg_fts USING fts5(body, tokenize = 'wbcjk');"
 			     "CREATE TRIGGER msg_fts_ai AFTER INSERT ON messages BEGIN"
 			     " INSERT INTO msg_fts(rowid, body) VALUES (new.id, new.body); END;", NULL, NULL, NULL);
+	/* GEN_NOFTS=4 (diagnosis only): the store's FTS table, with FTS5's incremental merging off */
+	if (nofts && *nofts == '4')
+		sqlite3_exec(d->store->db, "INSERT INTO ticket_fts(ticket_fts, rank) VALUES ('automerge', 0)", NULL, NULL,
+			     NULL);
 	/* GEN_NOFTS=3 (diagnosis only): the same with SQLite's unicode61 tokenizer, to price wbcjk */
 	if (nofts && *nofts == '3')
 		sqlite3_exec(d->store->db, "CREATE VIRTUAL TABLE msg_fts USING fts5(body);"

@@ -8,7 +8,8 @@ terminal emulator in between, so nothing polls or redraws on our behalf), feeds 
 writes to pyte (the screen as a user would see it) and measures:
 
   launch      from fork to the last byte of the first screen; the first screen is there when a
-              list row shows the ticket id ID ("#ID" or ID as a whole word)
+              list row shows the ticket id ID ("#ID" or ID as a whole word, or its first 3+
+              digits and "…" when the column cuts it)
   j_inside    'j' on the first row: latency to the last byte, bytes written
   j_bottom    'j' on the bottom row (after 30 'j's, so the cursor sits on the last list line)
   pgdn, end   PgDn and End (keys as terminfo says the terminal sends them in keypad mode)
@@ -54,7 +55,10 @@ def keys():
 class Run:
     def __init__(self, argv, marker, quiet):
         self.quiet = quiet
-        self.marker = re.compile(r"(?<![0-9])#?%s(?![0-9])" % re.escape(str(marker)))
+        # the id whole, or cut short with an ellipsis by a narrow column ("9999…" for 999985)
+        m = str(marker)
+        cut = "|".join("%s\u2026" % re.escape(m[:k]) for k in range(3, len(m)))
+        self.marker = re.compile(r"(?<![0-9])#?(?:%s%s)(?![0-9])" % (re.escape(m), "|" + cut if cut else ""))
         self.screen = pyte.Screen(COLS, LINES)
         self.stream = pyte.ByteStream(self.screen)
         self.t_start = time.perf_counter()
