@@ -55,6 +55,12 @@ def main():
                gen.get("cpu_message_add", 0)),
             "few minutes at 1,000,000 x 5",
             judge(gen["seconds"] <= 300) if gen["tickets"] >= 1000000 and per >= 4.5 else "-")
+        if gen.get("cpu_message_add") and gen["messages"] and gen["tickets"] >= 100000 and per < 4.5:
+            proj = (gen["cpu_ticket_insert"] / gen["tickets"] * 1e6 + gen["cpu_message_add"] / gen["messages"] * 5e6)
+            row("generator", "projected: 1,000,000 tickets x 5 messages",
+                "%.0f s CPU (%.0f us a ticket, %.0f us a message)"
+                % (proj, gen["cpu_ticket_insert"] / gen["tickets"] * 1e6, gen["cpu_message_add"] / gen["messages"] * 1e6),
+                "few minutes", judge(proj <= 300))
     else:
         missing.append("generator")
     # queries
@@ -134,6 +140,12 @@ def main():
             value = "%d B; floor %d B; x%.2f" % (w["median"], fl["median"], w["median"] / max(1, fl["median"]))
             row("terminal", label, value, "<= 300 B" if name == "j_bottom" else "",
                 judge(w["median"] <= 300) if name == "j_bottom" else "-")
+        # a key press that recounted the top bar would take at least one recount
+        jw, rc = tfig(wb, "ms", "j_inside"), figs.get("counts", {}).get("store_ms")
+        if jw and rc:
+            row("terminal", "top-bar counts not recounted on a key press",
+                "j p90 %.2f ms; one recount %.2f ms" % (jw["p90"], rc["median"]), "j < half a recount",
+                judge(jw["p90"] < rc["median"] / 2))
         r, r1k, fr = wb.get("rss_kb"), (wb1k.get("rss_kb") if wb1k.get("measured") else None), floor.get("rss_kb")
         if r and fr:
             row("terminal", "peak RSS (open, page to end, open ticket)",

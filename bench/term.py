@@ -196,8 +196,14 @@ def main():
             text = "\n".join(line.rstrip() for line in r.screen.display).strip()
             r.finish(k["q"])
             fullscreen = b"\x1b[?1049h" in r.raw or b"\x1b[2J" in r.raw
-            reason = ("UI not built" if r.exited is not None and not fullscreen
-                      else "no first queue screen showing ticket %s within 10 s" % marker)
+            if r.exited is not None and not fullscreen and os.WIFEXITED(r.exited) and os.WEXITSTATUS(r.exited) == 0:
+                reason = "UI not built"
+            elif r.exited is not None and not fullscreen:
+                last = [line.strip() for line in r.screen.display if line.strip()]
+                reason = "exited with status %d: %s" % (os.WEXITSTATUS(r.exited) if os.WIFEXITED(r.exited) else -1,
+                                                        last[-1] if last else "")
+            else:
+                reason = "no first queue screen showing ticket %s within 10 s" % marker
             print(json.dumps({"measured": False, "reason": reason, "screen": text[-2000:]}, ensure_ascii=False))
             return 0
         ms["launch"].append(t)
