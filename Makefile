@@ -22,7 +22,8 @@ DEBPKG_inih         = libinih-dev
 DEBPKG_cmocka       = libcmocka-dev
 # tools the tests drive: a real SMTP server, a real terminal, gettext's tools
 TOOLS    = /usr/bin/tmux:tmux /usr/bin/msgfmt:gettext /usr/lib/python3/dist-packages/aiosmtpd:python3-aiosmtpd \
-           /usr/bin/pkg-config:pkg-config /usr/bin/sqlite3:sqlite3 \
+           /usr/bin/pkg-config:pkg-config /usr/bin/sqlite3:sqlite3 /usr/bin/python3:python3 \
+           /usr/share/zoneinfo/Asia/Shanghai:tzdata \
            /usr/bin/clang-14:clang-14 /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev
 
 APP_PKGS   = $(filter-out cmocka,$(PKGS))

@@ -21,7 +21,7 @@ int store_open_existing(const char *path, struct store **out, struct wb_err *err
 void store_close(struct store **s);
 
 /* Write transactions: store_begin takes the write lock at once (BEGIN IMMEDIATE). Nested
- * calls are counted; only the outermost commit/rollback acts. */
+ * calls are savepoints: an inner rollback undoes only the inner part. */
 int store_begin(struct store *s, struct wb_err *err);
 int store_commit(struct store *s, struct wb_err *err);
 void store_rollback(struct store *s);
@@ -38,7 +38,8 @@ int store_migrate(struct store *s, int target, struct wb_err *err);
 int store_check(struct store *s, char **report, struct wb_err *err);
 /* Copies the live database to `path` with SQLite's online backup API while others keep working. */
 int store_backup(struct store *s, const char *path, struct wb_err *err);
-/* True when the database holds no users yet (the first to initialise it becomes admin). */
+/* True when the database holds no people yet (the first to initialise it becomes admin);
+ * the program's own agents ("@mailgate") do not count. */
 int store_is_empty(struct store *s, bool *empty, struct wb_err *err);
 
 /* Key/value settings shared by the desk (SLA calendar, ...). *value NULL when unset; caller frees. */

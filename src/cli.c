@@ -26,6 +26,9 @@ static void main_help(FILE *out)
 		{ "system ...", N_("the systems under maintenance") },
 		{ "queue ...", N_("ticket queues") },
 		{ "user ...", N_("operators and their roles") },
+		{ "mailgate [--queue Q]", N_("file one email from standard input (for the mail server)") },
+		{ "mailgate quarantine ...", N_("list, show, retry or drop mail that could not be filed") },
+		{ "import mbox FILE | maildir DIR", N_("bring in mail history") },
 		{ "db init|migrate|check|backup FILE", N_("the database") },
 		{ "demo [--tickets N]", N_("fill the database with a realistic sample desk") },
 		{ "--version", N_("print the version") },
@@ -42,7 +45,7 @@ int cli_desk(struct cli_ctx *ctx, struct desk **out)
 {
 	if (!ctx->desk) {
 		struct wb_err err = { 0 };
-		if (desk_open(&ctx->cfg, ctx->db_path, NULL, &ctx->desk, &err))
+		if (desk_open(&ctx->cfg, ctx->db_path, ctx->agent, &ctx->desk, &err))
 			return cli_fail(&err);
 	}
 	*out = ctx->desk;
@@ -108,6 +111,10 @@ int cli_main(int argc, char **argv)
 		ex = cli_directory(&ctx, group, rest, rv);
 	else if (!strcmp(group, "db"))
 		ex = cli_db(&ctx, rest, rv);
+	else if (!strcmp(group, "mailgate"))
+		ex = cli_mailgate(&ctx, rest, rv);
+	else if (!strcmp(group, "import"))
+		ex = cli_import(&ctx, rest, rv);
 	else if (!strcmp(group, "demo"))
 		ex = cli_demo(&ctx, rest, rv);
 	else if (!strcmp(group, "help"))

@@ -754,14 +754,17 @@ static void detect_auto(struct mail_in *m, GMimeObject *top, const struct walk *
 	/* auto-replies that say so only in the subject */
 	static const char *const auto_subj[] = {
 		"自动回复", "自動回覆", "自动答复", "自動答覆", "自動回復", "Automatic reply", "Auto-Reply",
-		"AutoReply", "Auto Reply", "Autosvar", "Out of Office", "Abwesenheitsnotiz", "Réponse automatique",
+		"AutoReply", "Auto Reply", "Autosvar", "Out of Office AutoReply", "Out of Office", "Abwesenheitsnotiz", "Réponse automatique",
 		"Risposta automatica", "Respuesta automática", "Resposta automática", "Automatisch antwoord",
 		"Automatische Antwort", "Automaattinen vastaus", "Odpowiedź automatyczna", NULL,
 	};
 	for (size_t i = 0; auto_subj[i] && !m->is_auto; i++) {
 		if (starts_prefix_ci(m->subject, auto_subj[i])) {
+			/* only as a prefix with a colon: "Automatic reply not working" is a person asking */
 			const char *rest = m->subject + strlen(auto_subj[i]);
-			if (*rest == ':' || *rest == ' ' || starts_prefix_ci(rest, "：") || *rest == 0) {
+			while (*rest == ' ')
+				rest++;
+			if (*rest == ':' || starts_prefix_ci(rest, "：")) {
 				m->is_auto = true;
 				m->auto_reason = xasprintf("Subject: %s", auto_subj[i]);
 			}

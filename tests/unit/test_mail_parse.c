@@ -561,6 +561,12 @@ static void test_auto_detection(void **state)
 	m = parse_str("From: user@qq.com\nSubject: =?utf-8?b?6Ieq5Yqo5Zue5aSNOiDkvaDlpb0=?=\n\nbody\n"); /* 自动回复: 你好 */
 	assert_true(m->is_auto);
 	mail_in_free(&m);
+	m = parse_str("From: user@x.cn\nSubject: Automatic reply not working in our mailbox\n\nhelp\n");
+	assert_false(m->is_auto);
+	mail_in_free(&m);
+	m = parse_str("From: user@x.cn\nSubject: Out of Office AutoReply: report\n\naway\n");
+	assert_true(m->is_auto);
+	mail_in_free(&m);
 }
 
 static void test_attachments(void **state)
