@@ -505,9 +505,20 @@ static void layout(struct ui_app *a)
 		ui_app_refresh(a, true);
 }
 
+static long long mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The counts cost a few queries over all open tickets: read them at start, when asked, and after a
+ * change at most once a second (never per keystroke). */
 static void load_counts(struct ui_app *a)
 {
 	struct wb_err err = { 0 };
+	a->counts_stale = false;
+	a->counts_ms = mono_ms();
 	if (desk_counts(a->desk, &a->counts, &err) != WB_OK)
 		ui_app_error(a, &err);
 	a->dirty |= UI_DIRTY_TOP;
@@ -548,7 +559,10 @@ void ui_app_refresh(struct ui_app *a, bool force)
 	if (!force && v == a->data_version)
 		return;
 	a->data_version = v;
-	load_counts(a);
+	if (force)
+		load_counts(a);
+	else
+		a->counts_stale = true;
 	if (ui_list_reload(a->list) != WB_OK)
 		ui_app_message(a, ROLE_ERROR, "%s", ui_list_error(a->list));
 	if (a->screen == UI_SCREEN_TICKET && a->ticket_id)
@@ -1242,6 +1256,8 @@ static void global_key(struct ui_app *a, int key)
 static void tick(struct ui_app *a)
 {
 	ui_app_refresh(a, false);
+	if (a->counts_stale && mono_ms() - a->counts_ms >= 1000)
+		load_counts(a);
 	time_t now = (time_t)clock_now();
 	int minute = (int)(now / 60);
 	if (minute != a->clock_minute) {
