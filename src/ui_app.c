@@ -12,6 +12,7 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -106,6 +107,35 @@ void ui_draft_save(int64_t ticket_id, const char *kind, const char *text)
 		fclose(f);
 	}
 	free(path);
+}
+
+/* A line naming the tickets with unsent drafts ("#12 reply, #40 note"), or NULL when there are none. */
+static char *drafts_pending(void)
+{
+	char *dir = draft_dir();
+	if (!dir)
+		return NULL;
+	DIR *d = opendir(dir);
+	free(dir);
+	if (!d)
+		return NULL;
+	struct strbuf b = STRBUF_INIT;
+	struct dirent *e;
+	int n = 0;
+	while ((e = readdir(d)) && n < 5) {
+		long long id;
+		char kind[16];
+		if (sscanf(e->d_name, "ticket-%lld.%15s", &id, kind) == 2) {
+			strbuf_addf(&b, "%s#%lld %s", n ? ", " : "", id, kind);
+			n++;
+		}
+	}
+	closedir(d);
+	if (!n) {
+		strbuf_free(&b);
+		return NULL;
+	}
+	return strbuf_detach(&b);
 }
 
 void ui_draft_remove(int64_t ticket_id, const char *kind)
@@ -1326,7 +1356,14 @@ int ui_main(struct desk *desk, const struct ui_options *opt, struct wb_err *err)
 	load_counts(a);
 	apply_view(a);
 	a->clock_minute = (int)(clock_now() / 60);
-	ui_app_message(a, ROLE_MESSAGE, _("Welcome. Enter opens a ticket, t takes it, c logs a phone call, ? shows every key."));
+	char *drafts = drafts_pending();
+	if (drafts)
+		ui_app_message(a, ROLE_MESSAGE, _("Unsent drafts: %s — open the ticket (:NUMBER) and press the same key to go on"),
+			       drafts);
+	else
+		ui_app_message(a, ROLE_MESSAGE,
+			       _("Welcome. Enter opens a ticket, t takes it, c logs a phone call, ? shows every key."));
+	free(drafts);
 
 	while (!a->quit) {
 		draw(a);
