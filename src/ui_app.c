@@ -2,6 +2,7 @@
 
 #include "ui.h"
 
+#include "canned.h"
 #include "clock.h"
 #include "desk_lookup.h"
 #include "fmt.h"
@@ -821,6 +822,53 @@ static bool blank(const char *s)
 	return true;
 }
 
+static char *canned_dir(void)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+	return xdg && *xdg ? xasprintf("%s/weibao/canned", xdg)
+		: home && *home ? xasprintf("%s/.config/weibao/canned", home) : NULL;
+}
+
+/* Offers the canned responses (when there are any) as a start for a reply or note on ticket id.
+ * Returns the expanded text, "" for a blank start, or NULL when the operator cancelled. */
+static char *choose_canned(struct ui_app *a, int64_t id)
+{
+	char *dir = canned_dir();
+	char **names = NULL;
+	size_t n = 0;
+	struct wb_err err = { 0 };
+	if (!dir || canned_list(dir, &names, &n, &err) != WB_OK || !n) {
+		free(dir);
+		return xstrdup("");
+	}
+	const char **labels = xcalloc(n + 1, sizeof *labels);
+	labels[0] = _("(blank)");
+	for (size_t i = 0; i < n; i++)
+		labels[i + 1] = names[i];
+	size_t choice;
+	char *out = NULL;
+	if (ui_prompt_menu(a, _("Start from a canned response"), labels, n + 1, &choice)) {
+		char *tmpl = NULL;
+		struct ticket *t = NULL;
+		if (choice == 0) {
+			out = xstrdup("");
+		} else if (canned_load(dir, names[choice - 1], &tmpl, &err) != WB_OK ||
+			   desk_ticket_get(a->desk, id, &t, &err) != WB_OK) {
+			ui_app_error(a, &err);
+			out = xstrdup("");
+		} else {
+			out = canned_expand(tmpl, t, &a->desk->me);
+		}
+		free(tmpl);
+		ticket_free(&t);
+	}
+	free(labels);
+	canned_names_free(&names, n);
+	free(dir);
+	return out;
+}
+
 /* Writes a reply or a note (kind "reply"/"note") with the operator's editor. */
 static void action_compose(struct ui_app *a, const int64_t *ids, size_t n, enum message_kind kind)
 {
@@ -832,6 +880,13 @@ static void action_compose(struct ui_app *a, const int64_t *ids, size_t n, enum 
 	int64_t id = ids[0];
 	int64_t expect = n == 1 ? seen_version(a, id) : 0;
 	char *draft = n == 1 ? ui_draft_load(id, kname) : NULL;
+	if (!draft && n == 1) {
+		draft = choose_canned(a, id);
+		if (!draft) {
+			ui_app_message(a, ROLE_MESSAGE, kind == MSG_REPLY ? _("Reply cancelled") : _("Note cancelled"));
+			return;
+		}
+	}
 	char *title;
 	if (kind == MSG_REPLY)
 		title = xasprintf(_("Reply to #%lld (sent to the requester by email)"), (long long)id);
