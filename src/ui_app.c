@@ -417,9 +417,17 @@ static void draw_top(struct ui_app *a)
 		: xasprintf(_("%s, by %s"), a->views[a->view].title, ticket_sort_name(a->sort));
 	char *left = a->cols >= 100 ? xasprintf(" %s · %s", desk_name, where) : xasprintf(" %s", where);
 	free(where);
-	char *right = xasprintf(_("%s │ mine %lld · unassigned %lld · at risk %lld · breached %lld │ %s "), who,
-				(long long)a->counts.mine, (long long)a->counts.unassigned,
-				(long long)a->counts.at_risk, (long long)a->counts.breached, clock_s);
+	char n[4][24];
+	const int64_t vals[4] = { a->counts.mine, a->counts.unassigned, a->counts.at_risk, a->counts.breached };
+	for (int i = 0; i < 4; i++) {
+		/* counts stop at the cap: "999+" says "a lot" without counting a million rows */
+		if (vals[i] >= TICKET_COUNT_CAP)
+			snprintf(n[i], sizeof n[i], "%d+", TICKET_COUNT_CAP - 1);
+		else
+			snprintf(n[i], sizeof n[i], "%lld", (long long)vals[i]);
+	}
+	char *right = xasprintf(_("%s │ mine %s · unassigned %s · at risk %s · breached %s │ %s "), who, n[0], n[1],
+				n[2], n[3], clock_s);
 	int rw = utf8_width(right);
 	if (rw > a->cols)
 		rw = a->cols;
