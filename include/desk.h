@@ -23,8 +23,20 @@ struct desk;
 typedef int (*desk_notify_fn)(struct desk *d, enum desk_event ev, const struct ticket *t,
 			      int64_t message_id, const char *body, void *ctx, struct wb_err *err);
 
+struct desk_policy {
+	char level[16];
+	int priority, resp, res;
+	bool always, found;
+};
+struct desk_policy_cache {
+	struct desk_policy p[32];
+	size_t n;
+	wb_time loaded_at;
+};
+
 struct desk {
 	struct store *store;
+	struct desk_policy_cache *policies; /* SLA targets, cached briefly (see desk.c) */
 	desk_notify_fn notify;        /* NULL = no mail (set by the mail layer's wiring) */
 	void *notify_ctx;
 	const struct wb_config *cfg;  /* borrowed; outlives the desk */

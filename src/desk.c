@@ -105,6 +105,7 @@ int desk_open(const struct wb_config *cfg, const char *db_path, const char *logi
 	      struct wb_err *err)
 {
 	struct desk *d = xcalloc(1, sizeof *d);
+	d->policies = xcalloc(1, sizeof *d->policies);
 	d->cfg = cfg;
 	d->risk = cfg->risk > 0 && cfg->risk < 1 ? cfg->risk : 0.75;
 	int rc = store_open(db_path, &d->store, err);
@@ -171,6 +172,7 @@ void desk_close(struct desk **dp)
 	user_clear(&d->me);
 	sla_calendar_clear(&d->cal);
 	sla_calendar_clear(&d->always);
+	free(d->policies);
 	free(d);
 	*dp = NULL;
 }
@@ -186,22 +188,56 @@ int desk_require(const struct desk *d, enum user_role need, struct wb_err *err)
 
 /* ---- SLA ---- */
 
+/* The SLA targets of a contract level and priority: the desk's policy table, else the built-in
+ * defaults. Cached for a minute, since every row drawn on a queue screen asks. Returns false
+ * when neither has a target. */
+static bool policy_of(const struct desk *d, const char *level, int priority, int *resp, int *res, bool *always)
+{
+	struct desk_policy_cache *c = d->policies;
+	wb_time now = clock_now();
+	if (c->loaded_at && (now - c->loaded_at > 60 || now < c->loaded_at))
+		c->n = 0;
+	for (size_t i = 0; i < c->n; i++)
+		if (c->p[i].priority == priority && !strcmp(c->p[i].level, level)) {
+			*resp = c->p[i].resp;
+			*res = c->p[i].res;
+			*always = c->p[i].always;
+			return c->p[i].found;
+		}
+	struct desk_policy p = { .priority = priority };
+	snprintf(p.level, sizeof p.level, "%s", level);
+	p.found = store_sla_policy_get(d->store, level, priority, &p.resp, &p.res, &p.always, NULL) == WB_OK;
+	if (!p.found) {
+		const struct sla_target *def = sla_default_target(level, priority);
+		p.found = def != NULL;
+		p.resp = def ? def->response_min : 0;
+		p.res = def ? def->resolve_min : 0;
+		p.always = def && def->always;
+	}
+	if (!c->n)
+		c->loaded_at = now;
+	if (c->n < sizeof c->p / sizeof c->p[0])
+		c->p[c->n++] = p;
+	*resp = p.resp;
+	*res = p.res;
+	*always = p.always;
+	return p.found;
+}
+
+static const char *level_of(const struct ticket *t)
+{
+	return t->sla_level && *t->sla_level ? t->sla_level : "standard";
+}
+
 /* Recomputes the targets from the creation time, the policy of the organisation's contract
  * level and priority, and the time spent waiting on the customer. */
 static void sla_recompute(struct desk *d, struct ticket *t)
 {
 	int resp = 0, res = 0;
 	bool always = false;
-	const char *level = t->sla_level && *t->sla_level ? t->sla_level : "standard";
-	if (store_sla_policy_get(d->store, level, t->priority, &resp, &res, &always, NULL) != WB_OK) {
-		const struct sla_target *def = sla_default_target(level, t->priority);
-		if (!def) {
-			t->response_due = t->resolve_due = t->sla_due = t->sla_risk_at = 0;
-			return;
-		}
-		resp = def->response_min;
-		res = def->resolve_min;
-		always = def->always;
+	if (!policy_of(d, level_of(t), t->priority, &resp, &res, &always)) {
+		t->response_due = t->resolve_due = t->sla_due = t->sla_risk_at = 0;
+		return;
 	}
 	const struct sla_calendar *cal = always ? &d->always : &d->cal;
 	int64_t pause = t->paused_secs;
@@ -218,11 +254,7 @@ static const struct sla_calendar *ticket_calendar(const struct desk *d, const st
 {
 	int resp, res;
 	bool always = false;
-	const char *level = t->sla_level && *t->sla_level ? t->sla_level : "standard";
-	if (store_sla_policy_get(d->store, level, t->priority, &resp, &res, &always, NULL) != WB_OK) {
-		const struct sla_target *def = sla_default_target(level, t->priority);
-		always = def && def->always;
-	}
+	policy_of(d, level_of(t), t->priority, &resp, &res, &always);
 	return always ? &d->always : &d->cal;
 }
 
