@@ -381,8 +381,11 @@ static void draw_top(struct ui_app *a)
 	strftime(clock_s, sizeof clock_s, "%H:%M", &tm);
 	const char *desk_name = a->desk->cfg && a->desk->cfg->desk_name ? a->desk->cfg->desk_name : "weibao";
 	const char *who = a->desk->me.login ? a->desk->me.login : "?";
-	const char *where = a->screen == UI_SCREEN_TICKET ? _("ticket") : a->views[a->view].title;
+	char *where = a->screen == UI_SCREEN_TICKET ? xstrdup(_("ticket"))
+		: a->sort == SORT_DEFAULT ? xstrdup(a->views[a->view].title)
+		: xasprintf(_("%s, by %s"), a->views[a->view].title, ticket_sort_name(a->sort));
 	char *left = a->cols >= 100 ? xasprintf(" %s · %s", desk_name, where) : xasprintf(" %s", where);
+	free(where);
 	char *right = xasprintf(_("%s │ mine %lld · unassigned %lld · at risk %lld · breached %lld │ %s "), who,
 				(long long)a->counts.mine, (long long)a->counts.unassigned,
 				(long long)a->counts.at_risk, (long long)a->counts.breached, clock_s);
