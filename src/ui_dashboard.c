@@ -395,10 +395,19 @@ static void draw_item(const struct dash *d, const struct dash_item *it, bool sel
 		ui_chart_spark(&b, it->spark, it->nspark, rw, d->utf8);
 		ui_term_text(y, rx, rw, strbuf_str(&b), sel ? base : ROLE_FIELD_VALUE, 0);
 	} else {
-		int vw = utf8_width(it->value) <= VALUE_W ? VALUE_W : rw;
+		int vwidth = utf8_width(it->value);
+		int vw = vwidth <= VALUE_W ? VALUE_W : rw;
 		if (vw > rw)
 			vw = rw;
-		ui_term_text(y, rx, vw, it->value, sel ? base : ROLE_FIELD_VALUE, UI_TEXT_RIGHT | UI_TEXT_ELLIPSIS);
+		int vx = rx;
+		if (vwidth > rw && it->bar_max <= 0) {
+			/* a long value without a bar may use what the label leaves free */
+			int lw = utf8_width(it->label);
+			int free_x = x + 1 + (lw < LABEL_W ? lw : LABEL_W) + 1;
+			vx = rx + rw - vwidth > free_x ? rx + rw - vwidth : free_x;
+			vw = rx + rw - vx;
+		}
+		ui_term_text(y, vx, vw, it->value, sel ? base : ROLE_FIELD_VALUE, UI_TEXT_RIGHT | UI_TEXT_ELLIPSIS);
 		int bw = rw - vw - 1;
 		if (it->bar_max > 0 && bw > 0) {
 			ui_chart_bar(&b, it->bar, it->bar_max, bw, d->utf8);
@@ -448,7 +457,7 @@ static void draw_bottom(const struct dash *d)
 		enum ui_action act;
 		const char *label;
 	} hints[] = {
-		{ ACT_OPEN, N_("tickets") }, { ACT_PERIOD_PREV, N_("earlier") }, { ACT_PERIOD_NEXT, N_("later") },
+		{ ACT_OPEN, N_("show tickets") }, { ACT_PERIOD_PREV, N_("earlier") }, { ACT_PERIOD_NEXT, N_("later") },
 		{ ACT_PERIOD_WEEK, N_("week") }, { ACT_PERIOD_MONTH, N_("month") },
 		{ ACT_PERIOD_QUARTER, N_("quarter") }, { ACT_QUIT, N_("back") }, { ACT_HELP, N_("help") },
 	};
