@@ -72,6 +72,9 @@ struct ui_app {
 	int doc_top;
 	int doc_width;
 
+	/* the dashboard (ui_dashboard.c): the period it showed last ("" = this month) */
+	char dash_period[64];
+
 	/* the bottom line */
 	char msg[512];
 	enum ui_role msg_role;

@@ -8,7 +8,8 @@
 
 /* Runs the dashboard until the operator goes back (Esc), drills down into a figure (the queue screen
  * then shows the tickets; see ui_app_show_filter) or a quit signal arrives (a->quit set). period: a
- * report period ("2026-10", "2026Q4", "2026-W47"); NULL or "" = this month. The report is built when the
+ * report period ("2026-10", "2026Q4", "2026-W47"); NULL or "" = the period shown last (a->dash_period),
+ * at first this month. The report is built when the
  * period changes or the database's data_version moves, never per key. The caller lays the screen out
  * again afterwards. */
 void ui_dashboard_run(struct ui_app *a, const char *period);

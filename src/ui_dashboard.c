@@ -530,6 +530,8 @@ void ui_dashboard_run(struct ui_app *a, const char *period)
 	memset(&d, 0, sizeof d);
 	d.a = a;
 	d.utf8 = ui_chart_utf8();
+	if (!period || !*period)
+		period = a->dash_period; /* back where the operator left it (after a drill-down) */
 	d.kind = kind_of(period);
 	a->msg[0] = '\0';
 	if (!build(&d, period) && !build(&d, NULL))
@@ -600,6 +602,7 @@ void ui_dashboard_run(struct ui_app *a, const char *period)
 		if (a->quit)
 			break;
 	}
+	snprintf(a->dash_period, sizeof a->dash_period, "%s", d.spec);
 	items_clear(&d);
 	if (d.have)
 		report_clear(&d.r);

@@ -72,6 +72,16 @@ type_text ":dashboard 2026-13"
 send Enter
 wait_for "2026-13"
 wait_for " Dashboard · $month "
+send Escape
+wait_gone " Dashboard ·"
+type_text ":dashboard 2026Q1"
+send Enter
+wait_for " Dashboard · 2026Q1 "
+send "]" Escape
+wait_gone " Dashboard ·"
+# D comes back to the period shown last
+send D
+wait_for " Dashboard · 2026Q2 · 2026-04-01 to 2026-06-30"
 send Escape q
 [ "$(wait_exit)" = 0 ] || fail "exit status"
 
