@@ -273,7 +273,7 @@ static const struct {
 	[COL_REQUESTER] = { N_("Requester"), 14, 3 },
 	[COL_ORG] = { N_("Org"), 12, 6 },
 	[COL_ASSIGNEE] = { N_("Assignee"), 9, 2 },
-	[COL_SLA] = { N_("SLA due"), 11, 1 },
+	[COL_SLA] = { N_("SLA due"), 12, 1 },
 	[COL_UPDATED] = { N_("Updated"), 11, 4 },
 };
 
