@@ -72,6 +72,9 @@ struct ui_app {
 	int doc_top;
 	int doc_width;
 
+	/* the dashboard (ui_dashboard.c): the period it showed last ("" = this month) */
+	char dash_period[64];
+
 	/* the bottom line */
 	char msg[512];
 	enum ui_role msg_role;
@@ -90,6 +93,9 @@ int ui_app_open_ticket(struct ui_app *a, int64_t id);
 size_t ui_app_targets(struct ui_app *a, int64_t **ids);
 /* Draws the bottom line (message or the keys that work here). */
 void ui_app_draw_bottom(struct ui_app *a, enum ui_ctx ctx);
+/* Shows the ticket list with filter f under title (a drill-down from the dashboard; no '/' narrowing).
+ * The view joins the side list once and is reused by title. */
+void ui_app_show_filter(struct ui_app *a, const char *title, const struct ticket_filter *f);
 /* Runs one action that works on tickets (take, status, assign, reply, note, ...) for the current
  * screen. Returns true when the action was handled. */
 bool ui_app_ticket_action(struct ui_app *a, enum ui_action act);

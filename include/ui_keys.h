@@ -87,7 +87,13 @@ enum {
 	X(NEXT_FIELD, "next-field", N_("Next field"))                            \
 	X(PREV_FIELD, "prev-field", N_("Previous field"))                        \
 	X(SAVE, "save", N_("Save"))                                              \
-	X(CANCEL, "cancel", N_("Cancel"))
+	X(CANCEL, "cancel", N_("Cancel"))                                        \
+	X(DASHBOARD, "dashboard", N_("Evaluation dashboard (figures of a period)")) \
+	X(PERIOD_PREV, "period-prev", N_("Previous period"))                     \
+	X(PERIOD_NEXT, "period-next", N_("Next period"))                         \
+	X(PERIOD_WEEK, "period-week", N_("Show a week"))                         \
+	X(PERIOD_MONTH, "period-month", N_("Show a month"))                      \
+	X(PERIOD_QUARTER, "period-quarter", N_("Show a quarter"))
 
 enum ui_action {
 #define UI_ACTION_ENUM(id, name, help) ACT_##id,
@@ -101,7 +107,8 @@ enum ui_action {
 	X(GLOBAL, "global", N_("Everywhere"))        \
 	X(LIST, "list", N_("Ticket lists"))          \
 	X(TICKET, "ticket", N_("Ticket view"))       \
-	X(FORM, "form", N_("Forms and editors"))
+	X(FORM, "form", N_("Forms and editors"))     \
+	X(DASHBOARD, "dashboard", N_("Dashboard"))
 
 enum ui_ctx {
 #define UI_CTX_ENUM(id, name, title) UI_CTX_##id,

@@ -9,6 +9,7 @@
 #include "i18n.h"
 #include "strbuf.h"
 #include "ui_calendar.h"
+#include "ui_dashboard.h"
 #include "ui_edit.h"
 #include "ui_term.h"
 #include "utf8.h"
@@ -635,6 +636,23 @@ static void close_ticket(struct ui_app *a)
 	ui_list_invalidate(a->list);
 }
 
+void ui_app_show_filter(struct ui_app *a, const char *title, const struct ticket_filter *f)
+{
+	if (a->screen == UI_SCREEN_TICKET)
+		close_ticket(a);
+	size_t i = 0;
+	while (i < a->nviews && (a->views[i].section || strcmp(a->views[i].title, title) != 0))
+		i++;
+	if (i == a->nviews)
+		view_add(a, title, false);
+	a->views[i].filter = *f;
+	a->views[i].filter.text = NULL;
+	free(a->filter_text);
+	a->filter_text = NULL;
+	a->view = i;
+	apply_view(a);
+}
+
 size_t ui_app_targets(struct ui_app *a, int64_t **ids)
 {
 	*ids = NULL;
@@ -1110,7 +1128,7 @@ static void filter_loop(struct ui_app *a)
 
 static const char *const commands[] = {
 	"open", "take", "status", "assign", "note", "reply", "priority", "kind", "queue", "call", "close",
-	"theme", "sort", "view", "refresh", "help", "quit",
+	"theme", "sort", "view", "refresh", "help", "quit", "dashboard", "calendar",
 };
 
 static void run_command(struct ui_app *a, char *line)
@@ -1155,6 +1173,12 @@ static void run_command(struct ui_app *a, char *line)
 		a->quit = true;
 	} else if (!strcmp(cmd, "help")) {
 		ui_prompt_help(a);
+	} else if (!strcmp(cmd, "dashboard")) {
+		ui_dashboard_run(a, arg);
+		layout(a);
+	} else if (!strcmp(cmd, "calendar")) {
+		ui_calendar_run(a);
+		layout(a);
 	} else if (!strcmp(cmd, "refresh")) {
 		ui_app_refresh(a, true);
 	} else if (!strcmp(cmd, "call")) {
@@ -1332,7 +1356,8 @@ static void global_key(struct ui_app *a, int key)
 		return;
 	case ACT_COMMAND: command_line(a); return;
 	case ACT_CALL: ui_call_form(a, a->screen == UI_SCREEN_TICKET ? a->ticket_id : 0); return;
-	case ACT_CALENDAR: ui_calendar_run(a); return;
+	case ACT_CALENDAR: ui_calendar_run(a); layout(a); return;
+	case ACT_DASHBOARD: ui_dashboard_run(a, NULL); layout(a); return;
 	case ACT_QUIT:
 		if (a->screen == UI_SCREEN_TICKET) {
 			close_ticket(a);

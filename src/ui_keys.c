@@ -10,7 +10,7 @@
 
 /* The built-in key table, in the syntax of a user's key file. */
 static const char builtin_keys[] =
-	"# weibao key table: bind CONTEXT KEY ACTION (contexts: global list ticket form)\n"
+	"# weibao key table: bind CONTEXT KEY ACTION (contexts: global list ticket form dashboard)\n"
 	"bind global q         quit\n"
 	"bind global ?         help\n"
 	"bind global F1        help\n"
@@ -19,6 +19,7 @@ static const char builtin_keys[] =
 	"bind global :         command\n"
 	"bind global c         call\n"
 	"bind global C         calendar\n"
+	"bind global D         dashboard\n"
 	"bind list   j         down\n"
 	"bind list   Down      down\n"
 	"bind list   k         up\n"
@@ -71,7 +72,21 @@ static const char builtin_keys[] =
 	"bind form   Up        prev-field\n"
 	"bind form   C-x       save\n"
 	"bind form   Esc       cancel\n"
-	"bind form   C-g       cancel\n";
+	"bind form   C-g       cancel\n"
+	"bind dashboard j      down\n"
+	"bind dashboard Down   down\n"
+	"bind dashboard k      up\n"
+	"bind dashboard Up     up\n"
+	"bind dashboard g      top\n"
+	"bind dashboard G      bottom\n"
+	"bind dashboard Enter  open\n"
+	"bind dashboard [      period-prev\n"
+	"bind dashboard ]      period-next\n"
+	"bind dashboard w      period-week\n"
+	"bind dashboard m      period-month\n"
+	"bind dashboard q      period-quarter\n"
+	"bind dashboard Esc    quit\n"
+	"bind dashboard Left   quit\n";
 
 static const char *const action_names[ACT__COUNT] = {
 #define UI_ACTION_NAME(id, name, help) name,
@@ -290,7 +305,7 @@ static int parse_line(struct ui_keymap *km, char *line, const char *file, int li
 				  file, lineno);
 	int ctx = ui_ctx_from_name(w[1]);
 	if (ctx < 0)
-		return wb_err_set(err, WB_EINVAL, _("%s:%d: unknown context '%s' (global, list, ticket or form)"),
+		return wb_err_set(err, WB_EINVAL, _("%s:%d: unknown context '%s' (global, list, ticket, form or dashboard)"),
 				  file, lineno, w[1]);
 	int key;
 	if (ui_key_parse(w[2], &key) < 0)

@@ -16,6 +16,9 @@ static void test_default_table(void **state)
 	assert_int_equal(ui_keymap_lookup(&km, UI_CTX_LIST, 'c'), ACT_CALL);
 	assert_int_equal(ui_keymap_lookup(&km, UI_CTX_LIST, 'Z'), ACT_NONE);
 	assert_int_equal(ui_keymap_lookup(&km, UI_CTX_FORM, UI_KEY_CTRL('x')), ACT_SAVE);
+	assert_int_equal(ui_keymap_lookup(&km, UI_CTX_LIST, 'D'), ACT_DASHBOARD);      /* from global */
+	assert_int_equal(ui_keymap_lookup(&km, UI_CTX_DASHBOARD, 'q'), ACT_PERIOD_QUARTER); /* not quit there */
+	assert_int_equal(ui_keymap_lookup(&km, UI_CTX_DASHBOARD, UI_KEY_ESC), ACT_QUIT);
 	ui_keymap_free(&km);
 	assert_null(km.v);
 }
@@ -59,7 +62,7 @@ static void test_errors(void **state)
 {
 	(void)state;
 	expect_error("bind list j down\nbind lst j down\n",
-		     "my.keys:2: unknown context 'lst' (global, list, ticket or form)");
+		     "my.keys:2: unknown context 'lst' (global, list, ticket, form or dashboard)");
 	expect_error("bind list Foo down\n", "my.keys:1: unknown key 'Foo'");
 	expect_error("bind list j dwn\n", "my.keys:1: unknown action 'dwn'");
 	expect_error("bind list j\n", "my.keys:1: expected: bind CONTEXT KEY ACTION");
