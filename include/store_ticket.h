@@ -60,8 +60,9 @@ int store_ticket_update(struct store *s, const struct ticket *t, int64_t expect_
 int store_ticket_page(struct store *s, const struct ticket_filter *f, enum ticket_sort sort,
 		      const struct ticket_key *key, bool backward, size_t limit,
 		      struct ticket_list *out, struct wb_err *err);
-/* Tickets matching an FTS5 query (see store_search_query): the newest 100 matches ranked by
- * relevance, best first, at most limit. */
+/* Tickets matching an FTS5 query (see store_search_query), at most limit: ranked by relevance
+ * when there are at most 200 matches, else the newest first (ranking a common word would walk
+ * its whole index list). */
 int store_ticket_search(struct store *s, const char *fts_query, size_t limit,
 			struct ticket_list *out, struct wb_err *err);
 

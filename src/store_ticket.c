@@ -437,24 +437,53 @@ int store_ticket_page(struct store *s, const struct ticket_filter *f, enum ticke
 	return rc;
 }
 
+/* Counts matches up to `cap` by walking the newest ones (cheap whatever the term). */
+static int count_matches(struct store *s, const char *fts_query, int cap, int *n, struct wb_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = sp_prepare(s, "SELECT count(*) FROM (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ?1"
+			       " ORDER BY rowid DESC LIMIT ?2)", &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, fts_query, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, cap);
+	rc = sqlite3_step(st);
+	*n = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW) {
+		rc = sp_fail(s, rc, err);
+		if (rc == WB_EDB && err && strstr(err->msg, "fts5"))
+			wb_err_set(err, WB_EINVAL, _("cannot search for %s"), fts_query);
+		return rc;
+	}
+	return WB_OK;
+}
+
+#define SEARCH_RANK_MAX 200 /* matches ranked by relevance; a broader search lists newest first */
+
 int store_ticket_search(struct store *s, const char *fts_query, size_t limit,
 			struct ticket_list *out, struct wb_err *err)
 {
+	/* bm25 needs the number of documents holding each term, a walk over the whole list for a
+	 * common word (30 ms at a million tickets): rank only selective searches */
+	int n;
+	int rc = count_matches(s, fts_query, SEARCH_RANK_MAX + 1, &n, err);
+	if (rc)
+		return rc;
 	sqlite3_stmt *st;
-	/* newest matches first keeps common words fast; rank orders that window (bm25 over 500
-	 * rows cost 36 ms at a million tickets, over 100 it stays within the 10 ms budget) */
-	int rc = sp_prepare(s, "SELECT " TICKET_COLS " FROM (SELECT rowid AS id, rank AS r FROM ticket_fts"
-			       " WHERE ticket_fts MATCH ?1 ORDER BY rowid DESC LIMIT 100) AS p"
-			       " JOIN tickets t ON t.id = p.id" TICKET_JOINS " ORDER BY p.r, p.id DESC LIMIT ?2",
-			    &st, err);
+	rc = sp_prepare(s, n <= SEARCH_RANK_MAX
+			? "SELECT " TICKET_COLS " FROM (SELECT rowid AS id, rank AS r FROM ticket_fts"
+			  " WHERE ticket_fts MATCH ?1) AS p JOIN tickets t ON t.id = p.id" TICKET_JOINS
+			  " ORDER BY p.r, p.id DESC LIMIT ?2"
+			: "SELECT " TICKET_COLS " FROM (SELECT rowid AS id FROM ticket_fts"
+			  " WHERE ticket_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2) AS p"
+			  " JOIN tickets t ON t.id = p.id" TICKET_JOINS " ORDER BY p.id DESC", &st, err);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, fts_query, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
 	rc = collect_tickets(s, st, out, false, err);
 	sqlite3_finalize(st);
-	if (rc == WB_EDB && err && strstr(err->msg, "fts5"))
-		wb_err_set(err, WB_EINVAL, _("cannot search for %s"), fts_query);
 	return rc;
 }
 
@@ -465,8 +494,8 @@ int store_ticket_counts(struct store *s, int64_t user_id, wb_time now, struct ti
 	int rc = sp_prepare(s,
 		"SELECT (SELECT count(*) FROM (SELECT 1 FROM tickets WHERE " OPEN_SQL " AND assignee_id = ?1 LIMIT ?3)),"
 		" (SELECT count(*) FROM (SELECT 1 FROM tickets WHERE " OPEN_SQL " AND assignee_id IS NULL LIMIT ?3)),"
-		" (SELECT count(*) FROM (SELECT 1 FROM tickets WHERE " RUNNING_SQL " AND sla_risk_at <= ?2"
-		"   AND sla_due > ?2 LIMIT ?3)),"
+		" (SELECT count(*) FROM (SELECT 1 FROM tickets WHERE " RUNNING_SQL " AND sla_due > ?2"
+		"   AND sla_risk_at <= ?2 LIMIT ?3)),"
 		" (SELECT count(*) FROM (SELECT 1 FROM tickets WHERE " RUNNING_SQL " AND sla_due <= ?2 LIMIT ?3)),"
 		" (SELECT count(*) FROM (SELECT 1 FROM tickets WHERE " OPEN_SQL " LIMIT ?3))", &st, err);
 	if (rc)
