@@ -5,6 +5,7 @@
 #include "config.h"
 #include "desk.h"
 #include "i18n.h"
+#include "outbox.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -26,6 +27,7 @@ static void main_help(FILE *out)
 		{ "system ...", N_("the systems under maintenance") },
 		{ "queue ...", N_("ticket queues") },
 		{ "user ...", N_("operators and their roles") },
+		{ "outbox send|daemon|list|retry|cancel", N_("outgoing mail: send it, watch it, retry it") },
 		{ "db init|migrate|check|backup FILE", N_("the database") },
 		{ "demo [--tickets N]", N_("fill the database with a realistic sample desk") },
 		{ "--version", N_("print the version") },
@@ -44,6 +46,7 @@ int cli_desk(struct cli_ctx *ctx, struct desk **out)
 		struct wb_err err = { 0 };
 		if (desk_open(&ctx->cfg, ctx->db_path, NULL, &ctx->desk, &err))
 			return cli_fail(&err);
+		outbox_attach(ctx->desk, &ctx->cfg); /* replies and events queue their mail */
 	}
 	*out = ctx->desk;
 	return 0;
@@ -106,6 +109,8 @@ int cli_main(int argc, char **argv)
 	else if (!strcmp(group, "contact") || !strcmp(group, "org") || !strcmp(group, "system") ||
 		 !strcmp(group, "queue") || !strcmp(group, "user"))
 		ex = cli_directory(&ctx, group, rest, rv);
+	else if (!strcmp(group, "outbox"))
+		ex = cli_outbox(&ctx, rest, rv);
 	else if (!strcmp(group, "db"))
 		ex = cli_db(&ctx, rest, rv);
 	else if (!strcmp(group, "demo"))

@@ -176,6 +176,9 @@ static const char *const migrations[] = {
 	"  comment TEXT,"
 	"  created_at INTEGER NOT NULL);"
 	"CREATE INDEX ratings_ticket ON ratings(ticket_id);",
+	/* 1 -> 2: the outbox finds expired sending leases and a ticket's mail thread by index */
+	"CREATE INDEX outbox_lease ON outbox(next_attempt_at) WHERE state = 'sending';"
+	"CREATE INDEX outbox_ticket ON outbox(ticket_id, created_at);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
