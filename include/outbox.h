@@ -37,6 +37,12 @@ int outbox_notify(struct desk *d, enum desk_event ev, const struct ticket *t, in
  * *queued (may be NULL) is how many mails were queued. */
 int outbox_notify_sla(struct desk *d, const struct ticket *t, bool breached, int *queued, struct wb_err *err);
 
+/* A maintenance-window announcement (template "window": {{ticket.subject}} is the title,
+ * {{reply.body}} the details) to each contact with an address, in their language; no ticket
+ * tag. One transaction for all. *queued (may be NULL) is how many mails were queued. */
+int outbox_announce_window(struct desk *d, const char *title, const char *details, const int64_t *contact_ids,
+			   size_t n, int *queued, struct wb_err *err);
+
 /* The values a template can name: {{ticket.id}}, {{ticket.subject}}, {{requester.name}},
  * {{operator.name}}, {{desk.name}}, {{reply.body}}, {{ticket.fixed_version}}. NULL -> "". */
 struct outbox_fields {

@@ -216,8 +216,8 @@ int store_outbox_claim(struct store *s, wb_time now, wb_time lease, size_t limit
 	sqlite3_stmt *st;
 	/* both halves use a partial index on next_attempt_at */
 	rc = sp_prepare(s, "SELECT " ITEM_COLS " FROM ("
-			   " SELECT * FROM outbox WHERE state IN ('queued','retrying') AND next_attempt_at <= ?1"
-			   " UNION ALL SELECT * FROM outbox WHERE state = 'sending' AND next_attempt_at <= ?1)"
+			   " SELECT " ITEM_COLS " FROM outbox WHERE state IN ('queued','retrying') AND next_attempt_at <= ?1"
+			   " UNION ALL SELECT " ITEM_COLS " FROM outbox WHERE state = 'sending' AND next_attempt_at <= ?1)"
 			   " ORDER BY next_attempt_at, id LIMIT ?2", &st, err);
 	if (rc == WB_OK) {
 		sqlite3_bind_int64(st, 1, now);

@@ -18,6 +18,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -189,7 +190,22 @@ static char *raw_header(const char *raw, const char *name)
 			const char *v = p + n + 1;
 			while (*v == ' ')
 				v++;
-			return strndup(v, strcspn(v, "\r"));
+			/* unfold continuation lines */
+			char *out = calloc(1, strlen(v) + 1), *w = out;
+			for (;;) {
+				size_t len = strcspn(v, "\r");
+				memcpy(w, v, len);
+				w += len;
+				v += len;
+				if (v[0] == '\r' && v[1] == '\n' && (v[2] == ' ' || v[2] == '\t')) {
+					v += 3;
+					*w++ = ' ';
+				}
+				else
+					break;
+			}
+			*w = '\0';
+			return out;
 		}
 	return NULL;
 }
@@ -685,10 +701,10 @@ static void test_reply_transaction(void **state)
 	/* a stale version: refused, no mail */
 	assert_int_equal(reply(f, id, "two", 1, &err), WB_ECONFLICT);
 	assert_int_equal(count_state(f, OUTBOX_STATE_COUNT), 2);
-	/* the mail cannot be made (bad From): the reply itself is refused and not stored */
-	set(&f->cfg.mail_from, "not an address");
+	/* the mail cannot be made (bad Message-ID domain): the reply itself is refused, not stored */
+	set(&f->cfg.mail_domain, "bad domain");
 	assert_int_equal(reply(f, id, "three", 0, &err), WB_EINVAL);
-	assert_non_null(strstr(err.msg, "[mail] from"));
+	assert_non_null(strstr(err.msg, "bad domain"));
 	assert_int_equal(count_state(f, OUTBOX_STATE_COUNT), 2);
 	struct message_list ml;
 	assert_int_equal(desk_ticket_messages(f->d, id, &ml, &err), 0);
@@ -696,7 +712,7 @@ static void test_reply_transaction(void **state)
 		assert_string_not_equal(ml.items[i].body, "three");
 	message_list_free(&ml);
 	/* notes and calls send nothing */
-	set(&f->cfg.mail_from, "support@weibao.example.cn");
+	set(&f->cfg.mail_domain, "weibao.example.cn");
 	struct desk_message m = { 0 };
 	m.kind = MSG_NOTE;
 	m.body = "internal";
@@ -706,6 +722,8 @@ static void test_reply_transaction(void **state)
 	struct ticket_change c;
 	ticket_change_init(&c);
 	c.set_status = true;
+	c.status = STATUS_IN_PROGRESS;
+	assert_int_equal(desk_ticket_change(f->d, &id, 1, &c, 0, &err), 0);
 	c.status = STATUS_RESOLVED;
 	c.fixed_version = "2.4.1";
 	assert_int_equal(desk_ticket_change(f->d, &id, 1, &c, 0, &err), 0);
@@ -908,6 +926,88 @@ static void test_templates(void **state)
 	assert_non_null(strstr(err.msg, "bogus"));
 }
 
+/* SLA warnings go to the assignee and the supervisors; window notices to each contact. */
+static void test_sla_and_window(void **state)
+{
+	struct fx *f = *state;
+	struct wb_err err = { 0 };
+	struct user u = { 0 };
+	u.login = (char *)"zhang";
+	u.name = (char *)"张三";
+	u.email = (char *)"zhang@weibao.example.cn";
+	u.role = ROLE_OPERATOR;
+	int64_t zhang;
+	assert_int_equal(store_user_add(f->d->store, &u, &zhang, &err), 0);
+	u.login = (char *)"boss";
+	u.name = (char *)"Boss";
+	u.email = (char *)"boss@weibao.example.cn";
+	u.role = ROLE_SUPERVISOR;
+	u.language = (char *)"en";
+	assert_int_equal(store_user_add(f->d->store, &u, NULL, &err), 0);
+	u.login = (char *)"other";
+	u.email = (char *)"other@weibao.example.cn";
+	u.role = ROLE_OPERATOR;
+	assert_int_equal(store_user_add(f->d->store, &u, NULL, &err), 0);
+	int64_t id = new_ticket(f, "数据库宕机", "ops@example.cn", NULL);
+	struct ticket *t;
+	assert_int_equal(desk_ticket_get(f->d, id, &t, &err), 0);
+	t->assignee_id = zhang;
+	int queued = 0;
+	assert_int_equal(outbox_notify_sla(f->d, t, true, &queued, &err), 0);
+	ticket_free(&t);
+	assert_int_equal(queued, 2); /* zhang (assignee) and boss (supervisor); not "other" */
+	struct outbox_item *v;
+	size_t n;
+	assert_int_equal(store_outbox_list(f->d->store, false, 0, 0, 2, &v, &n, &err), 0);
+	assert_int_equal(n, 2);
+	bool boss = false, zh = false;
+	for (size_t i = 0; i < n; i++) {
+		struct outbox_item it;
+		assert_int_equal(store_outbox_get(f->d->store, v[i].id, &it, &err), 0);
+		GMimeMessage *m = parse(it.raw);
+		const char *subj = g_mime_message_get_subject(m);
+		if (!strcmp(it.rcpt[0].addr, "boss@weibao.example.cn"))
+			boss = strstr(subj, "SLA breached: 数据库宕机 [#1]") != NULL;
+		if (!strcmp(it.rcpt[0].addr, "zhang@weibao.example.cn"))
+			zh = strstr(subj, "SLA breached: 数据库宕机 [#1]") != NULL;
+		g_object_unref(m);
+		outbox_item_clear(&it);
+	}
+	assert_true(boss);
+	assert_true(zh);
+	outbox_items_free(&v, n);
+
+	/* a maintenance window, each contact in their language, without a ticket tag */
+	int64_t c1, c2;
+	assert_int_equal(store_begin(f->d->store, &err), 0);
+	assert_int_equal(desk_contact_for_email(f->d, "li@example.cn", "李四", &c1, &err), 0);
+	assert_int_equal(desk_contact_for_email(f->d, "ann@example.com", "Ann", &c2, &err), 0);
+	assert_int_equal(store_commit(f->d->store, &err), 0);
+	set_contact_language(f, "li@example.cn", "zh_CN");
+	int64_t ids[] = { c1, c2 };
+	assert_int_equal(outbox_announce_window(f->d, "核心系统升级", "2026-12-05 22:00–02:00", ids, 2, &queued, &err), 0);
+	assert_int_equal(queued, 2);
+	assert_int_equal(store_outbox_list(f->d->store, false, 0, 0, 2, &v, &n, &err), 0);
+	for (size_t i = 0; i < n; i++) {
+		struct outbox_item it;
+		assert_int_equal(store_outbox_get(f->d->store, v[i].id, &it, &err), 0);
+		assert_int_equal(it.ticket_id, 0);
+		GMimeMessage *m = parse(it.raw);
+		const char *subj = g_mime_message_get_subject(m);
+		assert_null(strstr(subj, "[#"));
+		if (!strcmp(it.rcpt[0].addr, "li@example.cn"))
+			assert_string_equal(subj, "计划维护通知：核心系统升级");
+		else
+			assert_string_equal(subj, "Planned maintenance: 核心系统升级");
+		char *text = body_text(m);
+		assert_non_null(strstr(text, "2026-12-05 22:00–02:00"));
+		free(text);
+		g_object_unref(m);
+		outbox_item_clear(&it);
+	}
+	outbox_items_free(&v, n);
+}
+
 int main(void)
 {
 	setlocale(LC_ALL, "C.UTF-8");
@@ -918,6 +1018,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reply_transaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_addresses_and_tag, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_retry_cancel_to_dir, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sla_and_window, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plain_threaded_chinese, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_starttls_auth, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_password, setup, teardown),
