@@ -37,6 +37,7 @@ struct cli_ctx {
 	struct wb_config cfg;
 	char *db_path;
 	const char *theme;
+	const char *agent;  /* "@mailgate": open the desk as the program's own agent */
 	struct desk *desk;  /* opened on first use by cli_desk */
 };
 /* Opens the desk for commands that need it; prints the error and returns its exit status. */
@@ -58,5 +59,7 @@ int cli_directory(struct cli_ctx *ctx, const char *group, int argc, char **argv)
 int cli_db(struct cli_ctx *ctx, int argc, char **argv);
 int cli_demo(struct cli_ctx *ctx, int argc, char **argv);
 int cli_outbox(struct cli_ctx *ctx, int argc, char **argv);
+int cli_mailgate(struct cli_ctx *ctx, int argc, char **argv);
+int cli_import(struct cli_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -79,6 +79,7 @@ struct ticket_draft {
 	const char *system;            /* NULL = none */
 	const char *assignee;          /* login, NULL = unassigned */
 	const char *affected_version;
+	bool no_ack;                   /* bulk mail: open the ticket but send no acknowledgement */
 	struct desk_message first;     /* kind/body/minutes/etc. of the first message; body above wins */
 };
 void ticket_draft_init(struct ticket_draft *t);

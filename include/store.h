@@ -38,7 +38,8 @@ int store_migrate(struct store *s, int target, struct wb_err *err);
 int store_check(struct store *s, char **report, struct wb_err *err);
 /* Copies the live database to `path` with SQLite's online backup API while others keep working. */
 int store_backup(struct store *s, const char *path, struct wb_err *err);
-/* True when the database holds no users yet (the first to initialise it becomes admin). */
+/* True when the database holds no people yet (the first to initialise it becomes admin);
+ * the program's own agents ("@mailgate") do not count. */
 int store_is_empty(struct store *s, bool *empty, struct wb_err *err);
 
 /* Key/value settings shared by the desk (SLA calendar, ...). *value NULL when unset; caller frees. */

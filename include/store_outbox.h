@@ -134,4 +134,14 @@ int store_outbox_next_due(struct store *s, wb_time *at, struct wb_err *err);
 int store_outbox_thread(struct store *s, int64_t ticket_id, size_t limit, char ***ids, size_t *n,
 			struct wb_err *err);
 
+/* The files attached to a conversation message, to go out with the mail that carries it. */
+struct outbox_attachment {
+	char *filename, *content_type;
+	unsigned char *data;
+	size_t size;
+};
+int store_outbox_attachments(struct store *s, int64_t message_id, struct outbox_attachment **out, size_t *n,
+			     struct wb_err *err);
+void outbox_attachments_free(struct outbox_attachment **a, size_t n);
+
 #endif

@@ -10,6 +10,7 @@ struct store {
 	sqlite3 *db;
 	char *path;
 	int tx_depth;
+	int busy_steps;      /* how many short waits before a lock counts as busy */
 	bool tx_failed;
 };
 
@@ -25,6 +26,11 @@ void sp_bind_text(sqlite3_stmt *st, int i, const char *v);
 void sp_bind_id(sqlite3_stmt *st, int i, int64_t v);
 /* Copies a text column (NULL stays NULL). */
 char *sp_col_text(sqlite3_stmt *st, int i);
+/* Reads every row of a prepared statement into a new array of `size`-byte items, each zeroed
+ * and then filled by read(); finalizes the statement. *out is owned by the caller. */
+typedef void (*sp_row_reader)(sqlite3_stmt *st, void *item);
+int sp_collect(struct store *s, sqlite3_stmt *st, size_t size, sp_row_reader read, void **out, size_t *n,
+	       struct wb_err *err);
 /* Runs a query returning one integer (0 when no row). */
 int sp_query_int(struct store *s, const char *sql, int64_t *out, struct wb_err *err);
 

@@ -7,6 +7,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* Decodes one character at s (n bytes left) into *cp; returns its length in bytes, or 0 when
+ * malformed (overlong, surrogate, truncated, above U+10FFFF). */
+size_t utf8_decode(const unsigned char *s, size_t n, unsigned *cp);
 /* True when s[0..n) is well-formed UTF-8 (no overlongs, no surrogates). */
 bool utf8_valid(const char *s, size_t n);
 /* Display cells of a NUL-terminated string; control characters count as 0, invalid bytes as 1. */

@@ -28,6 +28,9 @@ static void main_help(FILE *out)
 		{ "queue ...", N_("ticket queues") },
 		{ "user ...", N_("operators and their roles") },
 		{ "outbox send|daemon|list|retry|cancel", N_("outgoing mail: send it, watch it, retry it") },
+		{ "mailgate [--queue Q]", N_("file one email from standard input (for the mail server)") },
+		{ "mailgate quarantine ...", N_("list, show, retry or drop mail that could not be filed") },
+		{ "import mbox FILE | maildir DIR", N_("bring in mail history") },
 		{ "db init|migrate|check|backup FILE", N_("the database") },
 		{ "demo [--tickets N]", N_("fill the database with a realistic sample desk") },
 		{ "--version", N_("print the version") },
@@ -44,7 +47,7 @@ int cli_desk(struct cli_ctx *ctx, struct desk **out)
 {
 	if (!ctx->desk) {
 		struct wb_err err = { 0 };
-		if (desk_open(&ctx->cfg, ctx->db_path, NULL, &ctx->desk, &err))
+		if (desk_open(&ctx->cfg, ctx->db_path, ctx->agent, &ctx->desk, &err))
 			return cli_fail(&err);
 		outbox_attach(ctx->desk, &ctx->cfg); /* replies and events queue their mail */
 	}
@@ -113,6 +116,10 @@ int cli_main(int argc, char **argv)
 		ex = cli_outbox(&ctx, rest, rv);
 	else if (!strcmp(group, "db"))
 		ex = cli_db(&ctx, rest, rv);
+	else if (!strcmp(group, "mailgate"))
+		ex = cli_mailgate(&ctx, rest, rv);
+	else if (!strcmp(group, "import"))
+		ex = cli_import(&ctx, rest, rv);
 	else if (!strcmp(group, "demo"))
 		ex = cli_demo(&ctx, rest, rv);
 	else if (!strcmp(group, "help"))

@@ -77,8 +77,8 @@ int contact_email_normalise(const char *addr, char **out, struct wb_err *err)
 			ok = false;
 	if (ok) {
 		const char *dom = at + 1;
-		const char *dot = strchr(dom, '.');
-		ok = dot && dot != dom && dom[strlen(dom) - 1] != '.' && !strstr(dom, "..") &&
+		/* single-label domains (root@localhost) are real on a maintenance desk */
+		ok = *dom && *dom != '.' && dom[strlen(dom) - 1] != '.' && !strstr(dom, "..") &&
 		     addr[0] != '.' && at[-1] != '.';
 	}
 	if (!ok)

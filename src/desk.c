@@ -42,17 +42,23 @@ static char *login_display_name(const char *login)
 	return xstrdup(login);
 }
 
-/* A new database: its first user is the admin; the desk gets a queue and SLA policies. */
-static int seed_desk(struct desk *d, const char *login, struct wb_err *err)
+/* A new database: its first user is the admin (the program's own agents never are); the desk
+ * gets a queue and SLA policies. */
+static int seed_desk(struct desk *d, const char *login, bool no_admin, bool seeded, struct wb_err *err)
 {
-	struct user u = { 0 };
-	u.login = (char *)login;
-	u.name = login_display_name(login);
-	u.role = ROLE_ADMIN;
-	int rc = store_user_add(d->store, &u, NULL, err);
-	free(u.name);
-	if (rc)
-		return rc;
+	int rc;
+	if (!no_admin) {
+		struct user u = { 0 };
+		u.login = (char *)login;
+		u.name = login_display_name(login);
+		u.role = ROLE_ADMIN;
+		rc = store_user_add(d->store, &u, NULL, err);
+		free(u.name);
+		if (rc)
+			return rc;
+	}
+	if (seeded)
+		return WB_OK;
 	struct queue_info q = { 0 };
 	q.name = (char *)"General";
 	q.from_addr = d->cfg->mail_from;
@@ -121,8 +127,15 @@ int desk_open(const struct wb_config *cfg, const char *db_path, const char *logi
 	rc = store_begin(d->store, err);
 	if (rc == WB_OK)
 		rc = store_is_empty(d->store, &empty, err);
-	if (rc == WB_OK && empty && !agent)
-		rc = seed_desk(d, who, err);
+	if (rc == WB_OK) {
+		struct queue_info q;
+		bool seeded = store_queue_find(d->store, "1", &q, NULL) == WB_OK;
+		if (seeded)
+			queue_info_clear(&q);
+		/* the desk's defaults once; the first human to come becomes its admin */
+		if (!seeded || (empty && !agent))
+			rc = seed_desk(d, who, agent || !empty, seeded, err);
+	}
 	if (rc == WB_OK && store_user_find(d->store, who, &d->me, NULL) == WB_ENOTFOUND) {
 		struct user u = { 0 };
 		u.login = who;
@@ -428,7 +441,7 @@ static int create_in_tx(struct desk *d, const struct ticket_draft *t, int64_t *i
 		}
 	}
 	rc = store_audit_add(d->store, d->me.id, *id, "created", NULL, nt.subject, err);
-	if (rc == WB_OK && d->notify && nt.requester_id)
+	if (rc == WB_OK && d->notify && nt.requester_id && !t->no_ack)
 		rc = d->notify(d, DESK_EV_CREATED, &nt, msg_id, body, d->notify_ctx, err);
 out:
 	ticket_clear(&nt);

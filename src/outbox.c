@@ -223,6 +223,8 @@ struct queue_req {
 	const char *const *to;    /* "Name <addr>" */
 	const char *const *rcpts; /* bare addresses */
 	size_t n;
+	const struct mail_out_attachment *att;
+	size_t n_att;
 };
 
 /* Renders, composes and stores one mail (inside the caller's transaction). */
@@ -262,6 +264,8 @@ static int queue_mail(struct desk *d, const struct wb_config *cfg, const struct 
 	m.references = (const char *const *)refs;
 	m.n_references = n_refs;
 	m.date = clock_now();
+	m.att = q->att;
+	m.n_att = q->n_att;
 	if ((rc = mail_compose(&m, &raw, &mid, err))) {
 		wb_err_prefix(err, rc, _("mail for ticket #%lld (template %s)"), (long long)q->ticket_id, path);
 		goto out;
@@ -334,7 +338,27 @@ int outbox_notify(struct desk *d, enum desk_event ev, const struct ticket *t, in
 	q.to = tos;
 	q.rcpts = rcpts;
 	q.n = 1;
-	rc = queue_mail(d, cfg, &q, err);
+	/* a reply's files go with it */
+	struct outbox_attachment *files = NULL;
+	size_t n_files = 0;
+	struct mail_out_attachment *att = NULL;
+	if (ev == DESK_EV_REPLY && message_id)
+		rc = store_outbox_attachments(d->store, message_id, &files, &n_files, err);
+	if (rc == WB_OK && n_files) {
+		att = xcalloc(n_files, sizeof *att);
+		for (size_t i = 0; i < n_files; i++) {
+			att[i].filename = files[i].filename ? files[i].filename : "attachment";
+			att[i].content_type = files[i].content_type;
+			att[i].data = files[i].data;
+			att[i].size = files[i].size;
+		}
+		q.att = att;
+		q.n_att = n_files;
+	}
+	if (rc == WB_OK)
+		rc = queue_mail(d, cfg, &q, err);
+	free(att);
+	outbox_attachments_free(&files, n_files);
 	free(to);
 out:
 	contact_clear(&c);
@@ -777,19 +801,31 @@ int outbox_send_pass(struct desk *d, const struct outbox_send_opts *o, struct ou
 	if (rc == WB_OK && !to_dir && (!d->cfg->smtp_host || !*d->cfg->smtp_host))
 		r->no_smtp = true;
 	size_t batch = o && o->batch ? o->batch : 25;
+	/* a claim must outlive the slowest session it may wait for (every step timing out) */
+	wb_time lease = OUTBOX_LEASE;
+	if (!to_dir && (wb_time)d->cfg->smtp_timeout * 8 + 60 > lease)
+		lease = (wb_time)d->cfg->smtp_timeout * 8 + 60;
 	while (rc == WB_OK && !r->no_smtp) {
 		p.now = clock_now();
 		struct outbox_item *v;
 		size_t n;
-		if ((rc = store_outbox_claim(d->store, p.now, OUTBOX_LEASE, batch, &v, &n, err)))
+		if ((rc = store_outbox_claim(d->store, p.now, lease, batch, &v, &n, err)))
 			break;
 		if (n == 0) {
 			free(v);
 			break;
 		}
+		wb_time claimed = p.now;
 		size_t i = 0;
-		for (; i < n && rc == WB_OK; i++)
+		for (; i < n && rc == WB_OK; i++) {
+			p.now = clock_now();
+			if (p.now - claimed > lease / 2) {
+				/* slow going: give the rest back before another sender may take them */
+				unclaim_rest(&p, v, i, n, NULL);
+				break;
+			}
 			rc = send_one(&p, &v[i], err);
+		}
 		if (rc == WB_ETEMP) {
 			unclaim_rest(&p, v, i, n, r->problem);
 			rc = WB_OK;
@@ -832,16 +868,15 @@ int outbox_daemon(struct desk *d, const struct outbox_send_opts *o, volatile sig
 		wb_time due = 0;
 		if (store_outbox_next_due(d->store, &due, err))
 			return err ? err->code : WB_EDB;
-		wb_time now = clock_now();
-		wb_time not_before = trouble ? now + 60 : now;
+		/* waits count on the real clock (WEIBAO_NOW may hold clock_now still) */
+		int quiet_ticks = trouble ? 120 : 0; /* a minute of 500 ms naps */
 		for (;;) {
 			if (*stop)
 				return WB_OK;
 			sleep_ms(500);
-			now = clock_now();
-			if (now < not_before)
+			if (quiet_ticks > 0 && --quiet_ticks > 0)
 				continue;
-			if (due && due <= now)
+			if (due && due <= clock_now())
 				break;
 			int64_t v;
 			if (desk_data_version(d, &v, err))

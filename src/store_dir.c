@@ -70,6 +70,11 @@ static void read_user(sqlite3_stmt *st, struct user *u)
 	u->language = sp_col_text(st, 5);
 }
 
+static void read_user_row(sqlite3_stmt *st, void *item)
+{
+	read_user(st, item);
+}
+
 int store_user_add(struct store *s, const struct user *u, int64_t *id, struct wb_err *err)
 {
 	sqlite3_stmt *st;
@@ -127,17 +132,7 @@ int store_user_list(struct store *s, struct user **out, size_t *n, struct wb_err
 	int rc = sp_prepare(s, "SELECT " USER_COLS " FROM users ORDER BY login", &st, err);
 	if (rc)
 		return rc;
-	struct user *v = NULL;
-	size_t cnt = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		v = xrealloc(v, (cnt + 1) * sizeof *v);
-		memset(&v[cnt], 0, sizeof *v);
-		read_user(st, &v[cnt++]);
-	}
-	sqlite3_finalize(st);
-	*out = v;
-	*n = cnt;
-	return rc == SQLITE_DONE ? WB_OK : sp_fail(s, rc, err);
+	return sp_collect(s, st, sizeof(struct user), read_user_row, (void **)out, n, err);
 }
 
 /* ---- organisations ---- */
@@ -153,6 +148,11 @@ static void read_org(sqlite3_stmt *st, struct organisation *o)
 	o->contract_start = sp_col_text(st, 4);
 	o->contract_end = sp_col_text(st, 5);
 	o->timezone = sp_col_text(st, 6);
+}
+
+static void read_org_row(sqlite3_stmt *st, void *item)
+{
+	read_org(st, item);
 }
 
 int store_org_add(struct store *s, const struct organisation *o, int64_t *id, struct wb_err *err)
@@ -211,17 +211,7 @@ int store_org_list(struct store *s, struct organisation **out, size_t *n, struct
 	int rc = sp_prepare(s, "SELECT " ORG_COLS " FROM organisations ORDER BY name", &st, err);
 	if (rc)
 		return rc;
-	struct organisation *v = NULL;
-	size_t cnt = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		v = xrealloc(v, (cnt + 1) * sizeof *v);
-		memset(&v[cnt], 0, sizeof *v);
-		read_org(st, &v[cnt++]);
-	}
-	sqlite3_finalize(st);
-	*out = v;
-	*n = cnt;
-	return rc == SQLITE_DONE ? WB_OK : sp_fail(s, rc, err);
+	return sp_collect(s, st, sizeof(struct organisation), read_org_row, (void **)out, n, err);
 }
 
 /* ---- contacts ---- */
@@ -240,6 +230,11 @@ static void read_contact(sqlite3_stmt *st, struct contact *c)
 	c->language = sp_col_text(st, 6);
 	c->timezone = sp_col_text(st, 7);
 	c->created_at = sqlite3_column_int64(st, 8);
+}
+
+static void read_contact_row(sqlite3_stmt *st, void *item)
+{
+	read_contact(st, item);
 }
 
 int store_contact_add(struct store *s, const struct contact *c, int64_t *id, struct wb_err *err)
@@ -301,18 +296,7 @@ int store_contact_by_phone(struct store *s, const char *phone, struct contact *o
 static int contact_rows(struct store *s, sqlite3_stmt *st, struct contact **out, size_t *n,
 			struct wb_err *err)
 {
-	struct contact *v = NULL;
-	size_t cnt = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		v = xrealloc(v, (cnt + 1) * sizeof *v);
-		memset(&v[cnt], 0, sizeof *v);
-		read_contact(st, &v[cnt++]);
-	}
-	sqlite3_finalize(st);
-	*out = v;
-	*n = cnt;
-	return rc == SQLITE_DONE ? WB_OK : sp_fail(s, rc, err);
+	return sp_collect(s, st, sizeof(struct contact), read_contact_row, (void **)out, n, err);
 }
 
 int store_contact_lookup(struct store *s, const char *prefix, size_t limit, struct contact **out,
@@ -380,6 +364,11 @@ static void read_system(sqlite3_stmt *st, struct system_info *y)
 	y->description = sp_col_text(st, 5);
 }
 
+static void read_system_row(sqlite3_stmt *st, void *item)
+{
+	read_system(st, item);
+}
+
 int store_system_add(struct store *s, const struct system_info *y, int64_t *id, struct wb_err *err)
 {
 	sqlite3_stmt *st;
@@ -426,17 +415,7 @@ int store_system_list(struct store *s, struct system_info **out, size_t *n, stru
 	int rc = sp_prepare(s, "SELECT " SYSTEM_COLS SYSTEM_FROM "ORDER BY o.name, y.name", &st, err);
 	if (rc)
 		return rc;
-	struct system_info *v = NULL;
-	size_t cnt = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		v = xrealloc(v, (cnt + 1) * sizeof *v);
-		memset(&v[cnt], 0, sizeof *v);
-		read_system(st, &v[cnt++]);
-	}
-	sqlite3_finalize(st);
-	*out = v;
-	*n = cnt;
-	return rc == SQLITE_DONE ? WB_OK : sp_fail(s, rc, err);
+	return sp_collect(s, st, sizeof(struct system_info), read_system_row, (void **)out, n, err);
 }
 
 /* ---- queues ---- */
@@ -447,6 +426,11 @@ static void read_queue(sqlite3_stmt *st, struct queue_info *q)
 	q->name = sp_col_text(st, 1);
 	q->from_addr = sp_col_text(st, 2);
 	q->description = sp_col_text(st, 3);
+}
+
+static void read_queue_row(sqlite3_stmt *st, void *item)
+{
+	read_queue(st, item);
 }
 
 int store_queue_add(struct store *s, const struct queue_info *q, int64_t *id, struct wb_err *err)
@@ -484,17 +468,7 @@ int store_queue_list(struct store *s, struct queue_info **out, size_t *n, struct
 	int rc = sp_prepare(s, "SELECT id, name, from_addr, description FROM queues ORDER BY id", &st, err);
 	if (rc)
 		return rc;
-	struct queue_info *v = NULL;
-	size_t cnt = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		v = xrealloc(v, (cnt + 1) * sizeof *v);
-		memset(&v[cnt], 0, sizeof *v);
-		read_queue(st, &v[cnt++]);
-	}
-	sqlite3_finalize(st);
-	*out = v;
-	*n = cnt;
-	return rc == SQLITE_DONE ? WB_OK : sp_fail(s, rc, err);
+	return sp_collect(s, st, sizeof(struct queue_info), read_queue_row, (void **)out, n, err);
 }
 
 /* ---- changing one field ---- */

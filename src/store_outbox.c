@@ -529,3 +529,50 @@ int store_outbox_thread(struct store *s, int64_t ticket_id, size_t limit, char *
 	*n = cnt;
 	return WB_OK;
 }
+
+int store_outbox_attachments(struct store *s, int64_t message_id, struct outbox_attachment **out, size_t *n,
+			     struct wb_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *st;
+	int rc = sp_prepare(s, "SELECT filename, content_type, data FROM attachments WHERE message_id = ? ORDER BY id",
+			    &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, message_id);
+	struct outbox_attachment *v = NULL;
+	size_t cnt = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		v = xrealloc(v, (cnt + 1) * sizeof *v);
+		struct outbox_attachment *a = &v[cnt++];
+		a->filename = sp_col_text(st, 0);
+		a->content_type = sp_col_text(st, 1);
+		a->size = (size_t)sqlite3_column_bytes(st, 2);
+		a->data = xmalloc(a->size + 1);
+		if (a->size)
+			memcpy(a->data, sqlite3_column_blob(st, 2), a->size);
+	}
+	sqlite3_finalize(st);
+	*out = v;
+	*n = cnt;
+	if (rc != SQLITE_DONE) {
+		outbox_attachments_free(out, cnt);
+		*n = 0;
+		return sp_fail(s, rc, err);
+	}
+	return WB_OK;
+}
+
+void outbox_attachments_free(struct outbox_attachment **a, size_t n)
+{
+	if (!a || !*a)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free((*a)[i].filename);
+		free((*a)[i].content_type);
+		free((*a)[i].data);
+	}
+	free(*a);
+	*a = NULL;
+}

@@ -5,8 +5,7 @@
 #include <string.h>
 #include <wchar.h>
 
-/* Decodes one character; returns its length in bytes, or 0 when malformed. */
-static size_t utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
+size_t utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
 {
 	if (n == 0)
 		return 0;

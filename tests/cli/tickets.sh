@@ -8,7 +8,7 @@ wb ticket list >"$T/list"
 grep -q "网上银行登录报错 500" "$T/list" || fail "list does not show the ticket"
 # the requester was matched to the organisation by mail domain; premium P1 is a 24x7 15-minute response
 wb ticket show 1 --json >"$T/show.json"
-python3 - "$T/show.json" <<'PY' || fail "show --json"
+/usr/bin/python3 - "$T/show.json" <<'PY' || fail "show --json"
 import json, sys
 t = json.load(open(sys.argv[1]))
 assert t["organisation"] == "华信银行", t

@@ -711,13 +711,43 @@ static void test_reply_transaction(void **state)
 	for (size_t i = 0; i < ml.n; i++)
 		assert_string_not_equal(ml.items[i].body, "three");
 	message_list_free(&ml);
-	/* notes and calls send nothing */
 	set(&f->cfg.mail_domain, "weibao.example.cn");
+	/* a reply's attachments go out with it */
+	struct desk_attachment att = { 0 };
+	att.filename = "升级说明.pdf";
+	att.content_type = "application/pdf";
+	att.data = "%PDF-1.4 fake";
+	att.size = 13;
+	struct desk_message rm = { 0 };
+	rm.kind = MSG_REPLY;
+	rm.body = "见附件。";
+	rm.att = &att;
+	rm.n_att = 1;
+	int64_t rmid;
+	assert_int_equal(desk_ticket_add_message(f->d, id, &rm, 0, &rmid, &err), 0);
+	{
+		struct outbox_item *v;
+		size_t n;
+		assert_int_equal(store_outbox_list(f->d->store, false, 0, 0, 1, &v, &n, &err), 0);
+		assert_int_equal(v[0].message_id, rmid);
+		struct outbox_item it;
+		assert_int_equal(store_outbox_get(f->d->store, v[0].id, &it, &err), 0);
+		outbox_items_free(&v, n);
+		GMimeMessage *pm = parse(it.raw);
+		GMimeObject *top = g_mime_message_get_mime_part(pm);
+		assert_true(GMIME_IS_MULTIPART(top));
+		GMimeObject *part = g_mime_multipart_get_part(GMIME_MULTIPART(top), 1);
+		assert_string_equal(g_mime_part_get_filename(GMIME_PART(part)), "升级说明.pdf");
+		g_object_unref(pm);
+		outbox_item_clear(&it);
+	}
+	assert_int_equal(count_state(f, OUTBOX_STATE_COUNT), 3);
+	/* notes and calls send nothing */
 	struct desk_message m = { 0 };
 	m.kind = MSG_NOTE;
 	m.body = "internal";
 	assert_int_equal(desk_ticket_add_message(f->d, id, &m, 0, NULL, &err), 0);
-	assert_int_equal(count_state(f, OUTBOX_STATE_COUNT), 2);
+	assert_int_equal(count_state(f, OUTBOX_STATE_COUNT), 3);
 	/* resolving sends the resolved notice with the fixed-in version and a rating invitation */
 	struct ticket_change c;
 	ticket_change_init(&c);
@@ -727,7 +757,7 @@ static void test_reply_transaction(void **state)
 	c.status = STATUS_RESOLVED;
 	c.fixed_version = "2.4.1";
 	assert_int_equal(desk_ticket_change(f->d, &id, 1, &c, 0, &err), 0);
-	assert_int_equal(count_state(f, OUTBOX_STATE_COUNT), 3);
+	assert_int_equal(count_state(f, OUTBOX_STATE_COUNT), 4);
 	struct outbox_item *v;
 	size_t n;
 	assert_int_equal(store_outbox_list(f->d->store, false, 0, 0, 1, &v, &n, &err), 0);

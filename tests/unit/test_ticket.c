@@ -114,7 +114,7 @@ static void test_email_normalise(void **state)
 	assert_int_equal(contact_email_normalise("Zhang.Wei@Huaxin-Bank.CN", &out, &err), 0);
 	assert_string_equal(out, "zhang.wei@huaxin-bank.cn");
 	free(out);
-	const char *bad[] = { "no-at-sign", "a@b", "two@@x.cn", "sp ace@x.cn", "x@.cn", "<x@y.cn>", "a@b.cn\r\nBcc: c@d.cn" };
+	const char *bad[] = { "no-at-sign", "a@", "a@b.", "two@@x.cn", "sp ace@x.cn", "x@.cn", "<x@y.cn>", "a@b.cn\r\nBcc: c@d.cn" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		assert_int_equal(contact_email_normalise(bad[i], &out, &err), WB_EINVAL);
 }
