@@ -47,8 +47,21 @@ int outbox_template_path(const struct wb_config *cfg, const char *lang, const ch
 		base[strcspn(base, "_-")] = '\0';
 	}
 	const char *langs[] = { full, base, !strcmp(base, "zh") ? "zh_CN" : "", "en" };
+	/* beside the program in its source tree (./weibao run from elsewhere) */
+	char exe[4096], *beside = NULL;
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (len > 0) {
+		exe[len] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			beside = xasprintf("%s/docs/templates", exe);
+			if (!is_dir(beside))
+				xfree_str(&beside);
+		}
+	}
 	const char *dirs[] = { cfg && cfg->templates_dir && *cfg->templates_dir ? cfg->templates_dir : NULL,
-			       is_dir("docs/templates") ? "docs/templates" : NULL, WB_DATADIR "/templates" };
+			       is_dir("docs/templates") ? "docs/templates" : NULL, beside, WB_DATADIR "/templates" };
 	for (size_t l = 0; l < sizeof langs / sizeof langs[0]; l++) {
 		if (!*langs[l] || strchr(langs[l], '/'))
 			continue;
@@ -58,13 +71,38 @@ int outbox_template_path(const struct wb_config *cfg, const char *lang, const ch
 			char *p = xasprintf("%s/%s/%s.txt", dirs[i], langs[l], name);
 			if (access(p, R_OK) == 0) {
 				*path = p;
+				free(beside);
 				return WB_OK;
 			}
 			free(p);
 		}
 	}
+	free(beside);
 	return wb_err_set(err, WB_ENOTFOUND, _("no mail template '%s' in %s%s%s (set [mail] templates)"), name,
 			  dirs[0] ? dirs[0] : "", dirs[0] ? ", " : "", WB_DATADIR "/templates");
+}
+
+/* Plain last resorts when no template files are installed at all: mail still goes out. */
+static const char *builtin_template(const char *name)
+{
+	static const char *const t[][2] = {
+		{ "ack", "Subject: We received your request: {{ticket.subject}}\n\nDear {{requester.name}},\n\n"
+			 "your request is registered as ticket {{ticket.id}}. Reply to this email to add to it.\n\n"
+			 "{{desk.name}}\n" },
+		{ "reply", "Subject: Re: {{ticket.subject}}\n\n{{reply.body}}\n\n{{operator.name}}\n{{desk.name}}\n" },
+		{ "resolved", "Subject: Resolved: {{ticket.subject}}\n\nTicket {{ticket.id}} is resolved "
+			      "(fixed in: {{ticket.fixed_version}}).\nReply with a rating from 1 (poor) to 5 (excellent).\n\n"
+			      "{{desk.name}}\n" },
+		{ "sla_at_risk", "Subject: SLA at risk: {{ticket.subject}}\n\nTicket {{ticket.id}} is close to its SLA "
+				 "target.\n\n{{desk.name}}\n" },
+		{ "sla_breached", "Subject: SLA breached: {{ticket.subject}}\n\nTicket {{ticket.id}} missed its SLA "
+				  "target.\n\n{{desk.name}}\n" },
+		{ "window", "Subject: Planned maintenance: {{ticket.subject}}\n\n{{reply.body}}\n\n{{desk.name}}\n" },
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+		if (!strcmp(t[i][0], name))
+			return t[i][1];
+	return NULL;
 }
 
 static char *read_file(const char *path, struct wb_err *err)
@@ -105,6 +143,9 @@ static const char *field_value(const struct outbox_fields *f, const char *name, 
 	return NULL;
 }
 
+static int render_text(char *text, const char *path, const struct outbox_fields *f, char **subject, char **body,
+		       struct wb_err *err);
+
 int outbox_render(const char *path, const struct outbox_fields *f, char **subject, char **body,
 		  struct wb_err *err)
 {
@@ -112,6 +153,14 @@ int outbox_render(const char *path, const struct outbox_fields *f, char **subjec
 	char *text = read_file(path, err);
 	if (!text)
 		return WB_EIO;
+	return render_text(text, path, f, subject, body, err);
+}
+
+/* Renders text (freed here); path names it in errors. */
+static int render_text(char *text, const char *path, const struct outbox_fields *f, char **subject, char **body,
+		       struct wb_err *err)
+{
+	*subject = *body = NULL;
 	if (!utf8_valid(text, strlen(text))) {
 		free(text);
 		return wb_err_set(err, WB_EINVAL, _("mail template %s is not valid UTF-8"), path);
@@ -236,6 +285,11 @@ static int queue_mail(struct desk *d, const struct wb_config *cfg, const struct 
 	int rc = outbox_template_path(cfg, q->lang, q->tmpl, &path, err);
 	if (rc == WB_OK)
 		rc = outbox_render(path, &q->f, &subject, &body, err);
+	else if (rc == WB_ENOTFOUND && builtin_template(q->tmpl) &&
+		 !(cfg->templates_dir && *cfg->templates_dir)) {
+		path = xasprintf("(built-in %s)", q->tmpl);
+		rc = render_text(xstrdup(builtin_template(q->tmpl)), path, &q->f, &subject, &body, err);
+	}
 	if (rc)
 		goto out;
 	from = from_addr_for(d, cfg, q->queue_id);

@@ -182,4 +182,16 @@ mkdir "$T/eml"
 expect_exit 0 wb outbox send --to-dir "$T/eml"
 grep -q "^wrote 1 messages" "$T/out" || fail "--to-dir: $(cat "$T/out")"
 grep -q "^Subject: .*\[#$id5\]" "$T/eml/"*.eml || fail "--to-dir file"
+# templates are found from any folder (beside the program), and without any template files
+# installed the mail still goes out from the built-in ones
+mkdir "$T/elsewhere" "$T/bin" "$T/eml2"
+cp "$WEIBAO" "$T/bin/weibao"
+base_config
+for prog in "$WEIBAO" "$T/bin/weibao"; do
+	(cd "$T/elsewhere" && "$prog" --db "$DB" ticket new --subject "任意目录 $prog" --requester any@example.cn >/dev/null) ||
+		fail "ticket new from another folder with $prog"
+done
+expect_exit 0 wb outbox send --to-dir "$T/eml2"
+grep -q "^wrote 2 messages" "$T/out" || fail "from elsewhere: $(cat "$T/out")"
+[ "$(grep -l "^Subject: We received your request" "$T/eml2/"*.eml | wc -l)" = 2 ] || fail "acknowledgements from elsewhere"
 echo ok

@@ -1038,6 +1038,89 @@ static void test_sla_and_window(void **state)
 	outbox_items_free(&v, n);
 }
 
+/* A recipient marked sent is never handed out again; a lost claim changes nothing. */
+static void test_store_recipients(void **state)
+{
+	struct fx *f = *state;
+	struct store *s = f->d->store;
+	struct wb_err err = { 0 };
+	const char *rc[] = { "a@example.cn", "b@example.cn", "A@example.cn" };
+	struct outbox_new o = { 0 };
+	o.email_message_id = "x1@weibao.example.cn";
+	o.envelope_from = "support@weibao.example.cn";
+	o.raw = "Subject: x\r\n\r\nx\r\n";
+	o.rcpts = rc;
+	o.n_rcpts = 3;
+	int64_t id;
+	assert_int_equal(store_begin(s, &err), 0);
+	assert_int_equal(store_outbox_enqueue(s, &o, &id, &err), 0);
+	assert_int_equal(store_outbox_enqueue(s, &o, NULL, &err), WB_ECONFLICT); /* same Message-ID */
+	store_rollback(s);
+	assert_int_equal(store_outbox_enqueue(s, &o, &id, &err), 0);
+	struct outbox_item *v;
+	size_t n;
+	assert_int_equal(store_outbox_claim(s, T0, 600, 10, &v, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].n_rcpt, 2); /* a@ and A@ are one recipient */
+	int attempts = v[0].attempts;
+	assert_int_equal(attempts, 1);
+	outbox_items_free(&v, n);
+	/* claimed: nobody else gets it */
+	assert_int_equal(store_outbox_claim(s, T0, 600, 10, &v, &n, &err), 0);
+	assert_int_equal(n, 0);
+	free(v);
+	assert_int_equal(store_begin(s, &err), 0);
+	assert_int_equal(store_outbox_rcpt_set(s, id, "a@example.cn", OUTBOX_SENT, 250, "ok", &err), 0);
+	assert_int_equal(store_outbox_rcpt_set(s, id, "b@example.cn", OUTBOX_RETRYING, 450, "busy", &err), 0);
+	assert_int_equal(store_outbox_finish(s, id, attempts, OUTBOX_RETRYING, T0 + 60, "450 busy", 0, &err), 0);
+	assert_int_equal(store_commit(s, &err), 0);
+	/* a stale claim token cannot finish it again */
+	assert_int_equal(store_begin(s, &err), 0);
+	assert_int_equal(store_outbox_finish(s, id, attempts, OUTBOX_SENT, 0, NULL, T0, &err), WB_ECONFLICT);
+	store_rollback(s);
+	assert_int_equal(store_outbox_claim(s, T0 + 59, 600, 10, &v, &n, &err), 0);
+	assert_int_equal(n, 0);
+	free(v);
+	assert_int_equal(store_outbox_claim(s, T0 + 60, 600, 10, &v, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].n_rcpt, 1);
+	assert_string_equal(v[0].rcpt[0].addr, "b@example.cn");
+	assert_string_equal(v[0].raw, o.raw);
+	outbox_items_free(&v, n);
+	/* retry after a failure keeps the sent recipient sent */
+	assert_int_equal(store_outbox_retry(s, id, T0, &err), WB_EREFUSED); /* being sent */
+	struct outbox_item it;
+	assert_int_equal(store_outbox_find(s, "x1@weibao.example.cn", &it, &err), 0);
+	assert_int_equal(it.state, OUTBOX_SENDING);
+	assert_int_equal(it.attempts, 2);
+	assert_int_equal(it.rcpt[0].state, OUTBOX_SENT);
+	outbox_item_clear(&it);
+	assert_int_equal(store_outbox_find(s, "nope@x.cn", &it, &err), WB_ENOTFOUND);
+	/* keyset pages of the list */
+	for (int i = 0; i < 5; i++) {
+		char mid[32];
+		snprintf(mid, sizeof mid, "p%d@weibao.example.cn", i);
+		o.email_message_id = mid;
+		assert_int_equal(store_outbox_enqueue(s, &o, NULL, &err), 0);
+	}
+	assert_int_equal(store_outbox_list(s, true, OUTBOX_QUEUED, 0, 3, &v, &n, &err), 0);
+	assert_int_equal(n, 3);
+	int64_t last = v[2].id;
+	assert_true(v[0].id > v[1].id && v[1].id > v[2].id);
+	outbox_items_free(&v, n);
+	assert_int_equal(store_outbox_list(s, true, OUTBOX_QUEUED, last, 3, &v, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_true(v[0].id < last);
+	outbox_items_free(&v, n);
+	struct outbox_counts c;
+	assert_int_equal(store_outbox_counts(s, &c, &err), 0);
+	assert_int_equal(c.n[OUTBOX_QUEUED], 5);
+	assert_int_equal(c.n[OUTBOX_SENDING], 1);
+	wb_time due;
+	assert_int_equal(store_outbox_next_due(s, &due, &err), 0);
+	assert_int_equal(due, T0); /* the queued ones */
+}
+
 int main(void)
 {
 	setlocale(LC_ALL, "C.UTF-8");
@@ -1045,6 +1128,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_backoff),
 		cmocka_unit_test_setup_teardown(test_templates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_recipients, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reply_transaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_addresses_and_tag, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_retry_cancel_to_dir, setup, teardown),
