@@ -21,7 +21,7 @@ int store_open_existing(const char *path, struct store **out, struct wb_err *err
 void store_close(struct store **s);
 
 /* Write transactions: store_begin takes the write lock at once (BEGIN IMMEDIATE). Nested
- * calls are counted; only the outermost commit/rollback acts. */
+ * calls are savepoints: an inner rollback undoes only the inner part. */
 int store_begin(struct store *s, struct wb_err *err);
 int store_commit(struct store *s, struct wb_err *err);
 void store_rollback(struct store *s);

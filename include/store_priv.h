@@ -11,7 +11,6 @@ struct store {
 	char *path;
 	int tx_depth;
 	int busy_steps;      /* how many short waits before a lock counts as busy */
-	bool tx_failed;
 };
 
 /* Prepares sql; on failure fills err with sqlite's message. */

@@ -194,11 +194,22 @@ static void progress(bool tty, const char *what, long done, long total)
 	}
 }
 
+#define IMPORT_BATCH 250 /* messages per transaction: one bad message undoes only itself */
+
 static int import_one(struct desk *d, const char *raw, size_t len, struct import_tally *t, struct wb_err *err)
 {
 	struct mailgate_opts o = { NULL, true };
 	struct mailgate_result r;
-	int rc = mailgate_deliver(d, raw, len, &o, &r, err);
+	int rc = WB_OK;
+	if (t->n % IMPORT_BATCH == 0) {
+		if (t->n)
+			rc = store_commit(d->store, err);
+		if (rc == WB_OK)
+			rc = store_begin(d->store, err);
+		if (rc)
+			return rc;
+	}
+	rc = mailgate_deliver(d, raw, len, &o, &r, err);
 	t->n++;
 	if (rc) {
 		t->failed++;
@@ -325,6 +336,10 @@ int cli_import(struct cli_ctx *ctx, int argc, char **argv)
 	struct wb_err err = { 0 };
 	int rc = mbox ? import_mbox(d, path, &t, &err) : import_maildir(d, path, &t, &err);
 	free(args);
+	if (rc == WB_OK)
+		rc = store_commit(d->store, &err);
+	else
+		store_rollback(d->store);
 	if (isatty(2))
 		fputc('\n', stderr);
 	printf(_("%ld messages: %ld created, %ld appended, %ld duplicates, %ld quarantined, %ld held\n"), t.n,

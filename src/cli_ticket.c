@@ -258,6 +258,93 @@ static int ticket_new(struct cli_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
+/* ---- ticket import: many tickets from a script, each its own transaction ---- */
+
+static struct cli_opt import_opts[] = {
+	{ "channel", "C", N_("channel of the new tickets (default email)"), NULL },
+	{ NULL, NULL, NULL, NULL },
+};
+
+/* Splits a line at tabs into at most n fields (in place); returns the count. */
+static int split_tabs(char *line, char **f, int n)
+{
+	int k = 0;
+	f[k++] = line;
+	for (char *p = line; *p && k < n; p++)
+		if (*p == '\t') {
+			*p = '\0';
+			f[k++] = p + 1;
+		}
+	return k;
+}
+
+static int ticket_import(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct cli_cmd cmd = { "ticket import FILE|-",
+			       N_("Open one ticket per line: SUBJECT<TAB>REQUESTER-EMAIL[<TAB>PRIORITY<TAB>KIND<TAB>QUEUE<TAB>BODY]. "
+				  "Each ticket is its own transaction; prints the new ids."),
+			       import_opts, 1, 1 };
+	char **args;
+	int nargs, ex;
+	if (cli_parse(&cmd, argc, argv, &args, &nargs, &ex))
+		return ex;
+	FILE *in = strcmp(args[0], "-") ? fopen(args[0], "r") : stdin;
+	if (!in) {
+		ex = cli_usage_error(_("cannot read %s"), args[0]);
+		free(args);
+		return ex;
+	}
+	struct desk *d;
+	struct wb_err err = { 0 };
+	enum ticket_channel channel = CHANNEL_EMAIL;
+	if (cli_has(&cmd, "channel") && ticket_channel_parse(cli_get(&cmd, "channel"), &channel, &err)) {
+		ex = cli_fail(&err);
+	} else {
+		ex = cli_desk(ctx, &d);
+	}
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	long lineno = 0;
+	while (!ex && (n = getline(&line, &cap, in)) >= 0) {
+		lineno++;
+		if (n && line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (n && line[n - 1] == '\r')
+			line[--n] = '\0';
+		if (!n)
+			continue;
+		char *f[6] = { 0 };
+		int k = split_tabs(line, f, 6);
+		struct ticket_draft t;
+		ticket_draft_init(&t);
+		t.subject = f[0];
+		t.requester_email = k > 1 && *f[1] ? f[1] : NULL;
+		t.channel = channel;
+		int rc = WB_OK;
+		if (k > 2 && *f[2])
+			rc = ticket_priority_parse(f[2], &t.priority, &err);
+		if (rc == WB_OK && k > 3 && *f[3])
+			rc = ticket_kind_parse(f[3], &t.kind, &err);
+		t.queue = k > 4 && *f[4] ? f[4] : NULL;
+		t.body = k > 5 && *f[5] ? f[5] : NULL;
+		int64_t id;
+		if (rc == WB_OK)
+			rc = desk_ticket_create(d, &t, &id, &err);
+		if (rc) {
+			wb_err_prefix(&err, rc, _("line %ld"), lineno);
+			ex = cli_fail(&err);
+			break;
+		}
+		printf("%lld\n", (long long)id);
+	}
+	free(line);
+	if (in != stdin)
+		fclose(in);
+	free(args);
+	return ex;
+}
+
 /* ---- ticket list ---- */
 
 static struct cli_opt list_opts[] = {
@@ -818,7 +905,8 @@ static void ticket_help(FILE *out)
 {
 	fprintf(out, "%s\n", _("usage: weibao ticket COMMAND [options]   (weibao ticket COMMAND --help for more)"));
 	static const char *const lines[][2] = {
-		{ "new", N_("open a ticket") }, { "list", N_("list tickets") },
+		{ "new", N_("open a ticket") }, { "import FILE", N_("open many tickets, one per line") },
+		{ "list", N_("list tickets") },
 		{ "show ID", N_("show a ticket and its conversation") },
 		{ "reply ID", N_("reply to the requester (by email)") }, { "note ID", N_("add an internal note") },
 		{ "call ID", N_("log a phone call") }, { "set ID...", N_("change status, priority, queue, ...") },
@@ -846,6 +934,8 @@ int cli_ticket(struct cli_ctx *ctx, int argc, char **argv)
 		return ticket_new(ctx, argc, argv);
 	if (!strcmp(verb, "list"))
 		return ticket_list(ctx, argc, argv);
+	if (!strcmp(verb, "import"))
+		return ticket_import(ctx, argc, argv);
 	if (!strcmp(verb, "show"))
 		return ticket_show(ctx, argc, argv);
 	if (!strcmp(verb, "reply"))

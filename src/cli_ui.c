@@ -1,7 +1,8 @@
-/* cli_ui.c — weibao with no command: the full-screen console. */
+/* cli_ui.c — weibao with no command: open the desk and hand it to the full-screen console. */
 #include "cli_opt.h"
 
 #include "i18n.h"
+#include "ui.h"
 
 #include <stdio.h>
 
@@ -9,7 +10,16 @@ int cli_ui(struct cli_ctx *ctx, int argc, char **argv);
 
 int cli_ui(struct cli_ctx *ctx, int argc, char **argv)
 {
-	/* until the console lands, show the queue as the command line prints it */
-	char *list_argv[] = { (char *)"list", NULL };
-	return cli_ticket(ctx, 1, list_argv);
+	(void)argc;
+	(void)argv;
+	struct desk *desk;
+	int ex = cli_desk(ctx, &desk);
+	if (ex)
+		return ex;
+	struct ui_options opt = { 0 };
+	opt.theme = ctx->theme;
+	struct wb_err err = { 0 };
+	if (ui_main(desk, &opt, &err) != WB_OK)
+		return cli_fail(&err);
+	return 0;
 }

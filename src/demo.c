@@ -194,7 +194,12 @@ static int build_ticket(struct desk *d, struct rng *r, wb_time now, struct demo_
 	for (size_t i = 0; i < sizeof systems / sizeof systems[0]; i++)
 		if (systems[i].org == org && (sys < 0 || pick(r, 2)))
 			sys = (int)i;
-	wb_time created = now - 60 - (wb_time)(rnd(r) % (60u * 86400u));
+	/* finished work spreads over two months; what is still open mostly arrived this week */
+	int path = pick(r, (int)(sizeof paths / sizeof paths[0]));
+	bool finished = paths[path][0] == STATUS_IN_PROGRESS && pick(r, 3) != 0 &&
+			(paths[path][1] == STATUS_RESOLVED);
+	uint32_t span = finished || pick(r, 6) == 0 ? 60u * 86400u : 30u * 3600u;
+	wb_time created = now - 60 - (wb_time)(rnd(r) % span);
 	struct ticket_draft t;
 	ticket_draft_init(&t);
 	t.subject = subjects[kind][pick(r, 6)];
@@ -214,7 +219,6 @@ static int build_ticket(struct desk *d, struct rng *r, wb_time now, struct demo_
 	free(email);
 	st->tickets++;
 	st->messages++;
-	int path = pick(r, (int)(sizeof paths / sizeof paths[0]));
 	/* recent tickets are mostly still new or being triaged */
 	if (now - created < 2 * 86400)
 		path = pick(r, 3);
@@ -226,12 +230,14 @@ static int build_ticket(struct desk *d, struct rng *r, wb_time now, struct demo_
 		if (at >= now)
 			break;
 		clock_set_fixed(at);
-		if (paths[path][i] == STATUS_IN_PROGRESS && who) {
+		/* the first step answers the customer; work starts with an assignee */
+		if (i == 0 || (paths[path][i] == STATUS_IN_PROGRESS && who)) {
 			struct ticket_change c;
 			ticket_change_init(&c);
-			c.assignee = who;
-			rc = desk_ticket_change(d, &id, 1, &c, 0, err);
-			if (rc == WB_OK) {
+			c.assignee = paths[path][i] == STATUS_IN_PROGRESS ? who : NULL;
+			if (c.assignee)
+				rc = desk_ticket_change(d, &id, 1, &c, 0, err);
+			if (rc == WB_OK && i == 0) {
 				struct desk_message m = { 0 };
 				m.kind = MSG_REPLY;
 				m.body = replies[pick(r, (int)(sizeof replies / sizeof replies[0]))];

@@ -396,14 +396,21 @@ void store_close(struct store **s)
 	*s = NULL;
 }
 
+/* Nested transactions are savepoints: an inner failure undoes only its own part, so a batch
+ * (an import) keeps what succeeded. */
 int store_begin(struct store *s, struct wb_err *err)
 {
-	if (s->tx_depth++ > 0)
-		return WB_OK;
-	s->tx_failed = false;
+	if (s->tx_depth > 0) {
+		char sql[48];
+		snprintf(sql, sizeof sql, "SAVEPOINT wb%d", s->tx_depth);
+		int rc = sp_exec(s, sql, err);
+		if (rc == WB_OK)
+			s->tx_depth++;
+		return rc;
+	}
 	int rc = sp_exec(s, "BEGIN IMMEDIATE", err);
-	if (rc)
-		s->tx_depth = 0;
+	if (rc == WB_OK)
+		s->tx_depth = 1;
 	return rc;
 }
 
@@ -411,35 +418,37 @@ int store_commit(struct store *s, struct wb_err *err)
 {
 	if (s->tx_depth <= 0)
 		return WB_OK;
-	if (--s->tx_depth > 0)
-		return WB_OK;
-	if (s->tx_failed) {
-		sp_exec(s, "ROLLBACK", NULL);
-		return wb_err_set(err, WB_EDB, _("the change was rolled back"));
+	if (s->tx_depth > 1) {
+		char sql[48];
+		snprintf(sql, sizeof sql, "RELEASE wb%d", --s->tx_depth);
+		return sp_exec(s, sql, err);
 	}
 	int rc = sp_exec(s, "COMMIT", err);
-	if (rc) {
+	if (rc)
 		sp_exec(s, "ROLLBACK", NULL);
-		return rc;
-	}
-	return WB_OK;
+	s->tx_depth = 0;
+	return rc;
 }
 
 void store_rollback(struct store *s)
 {
 	if (s->tx_depth <= 0)
 		return;
-	if (--s->tx_depth > 0) {
-		s->tx_failed = true;
+	if (s->tx_depth > 1) {
+		char sql[64];
+		--s->tx_depth;
+		snprintf(sql, sizeof sql, "ROLLBACK TO wb%d; RELEASE wb%d", s->tx_depth, s->tx_depth);
+		sp_exec(s, sql, NULL);
 		return;
 	}
 	sp_exec(s, "ROLLBACK", NULL);
+	s->tx_depth = 0;
 }
 
 int store_begin_read(struct store *s, struct wb_err *err)
 {
 	if (s->tx_depth++ > 0)
-		return WB_OK;
+		return WB_OK; /* already inside a transaction: it is the snapshot */
 	int rc = sp_exec(s, "BEGIN DEFERRED", err);
 	if (rc)
 		s->tx_depth = 0;

@@ -305,10 +305,10 @@ int store_contact_lookup(struct store *s, const char *prefix, size_t limit, stru
 	sqlite3_stmt *st;
 	/* prefix ranges use the unique indexes; the name match scans only as far as the limit */
 	int rc = sp_prepare(s, "SELECT " CONTACT_COLS CONTACT_FROM
-			       "WHERE c.id IN (SELECT id FROM contacts WHERE phone >= ?2 AND phone < ?2 || x'ff' LIMIT ?4"
-			       " UNION SELECT id FROM contacts WHERE email >= ?1 AND email < ?1 || x'ff' LIMIT ?4"
+			       "WHERE c.id IN (SELECT id FROM (SELECT id FROM contacts WHERE phone >= ?2 AND phone < ?2 || x'ff' LIMIT ?4)"
+			       " UNION SELECT id FROM (SELECT id FROM contacts WHERE email >= ?1 AND email < ?1 || x'ff' LIMIT ?4)"
 			       " UNION SELECT id FROM (SELECT id FROM contacts WHERE instr(name, ?1) > 0 LIMIT ?4)"
-			       " UNION SELECT id FROM contacts WHERE ?3 != '' AND instr(phone, ?3) > 0 LIMIT ?4)"
+			       " UNION SELECT id FROM (SELECT id FROM contacts WHERE ?3 != '' AND instr(phone, ?3) > 0 LIMIT ?4))"
 			       " ORDER BY c.name LIMIT ?4", &st, err);
 	if (rc)
 		return rc;

@@ -372,6 +372,34 @@ static void test_bulk_is_all_or_nothing(void **state)
 	ticket_free(&t);
 }
 
+/* A failed change inside a batch undoes only itself: nested transactions are savepoints. */
+static void test_nested_rollback_keeps_batch(void **state)
+{
+	struct fx *f = *state;
+	struct wb_err err = { 0 };
+	assert_int_equal(store_begin(f->d->store, &err), 0);
+	int64_t a = new_ticket(f->d, "kept", "a@example.com", 3);
+	struct ticket_draft bad;
+	ticket_draft_init(&bad);
+	bad.subject = "refused";
+	bad.requester_email = "a@example.com";
+	bad.queue = "no such queue";
+	int64_t b;
+	assert_int_equal(desk_ticket_create(f->d, &bad, &b, &err), WB_ENOTFOUND);
+	int64_t c = new_ticket(f->d, "also kept", "a@example.com", 3);
+	assert_int_equal(store_commit(f->d->store, &err), 0);
+	struct ticket *t;
+	assert_int_equal(desk_ticket_get(f->d, a, &t, &err), 0);
+	ticket_free(&t);
+	assert_int_equal(desk_ticket_get(f->d, c, &t, &err), 0);
+	assert_string_equal(t->subject, "also kept");
+	ticket_free(&t);
+	struct ticket_list l;
+	assert_int_equal(desk_ticket_search(f->d, "refused", 10, &l, &err), 0);
+	assert_int_equal(l.n, 0);
+	ticket_list_free(&l);
+}
+
 int main(void)
 {
 	setlocale(LC_ALL, "C.UTF-8");
@@ -385,6 +413,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_contacts_match, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_merge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bulk_is_all_or_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nested_rollback_keeps_batch, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
