@@ -89,6 +89,13 @@ void outbox_report_clear(struct outbox_report *r);
 int outbox_send_pass(struct desk *d, const struct outbox_send_opts *o, struct outbox_report *r,
 		     struct wb_err *err);
 
+/* Starts one `PROGRAM --db DB_PATH [--config CONFIG] outbox send` in the background, detached
+ * (no zombie, no terminal output), and returns at once: the full-screen UI calls it after a
+ * reply so the mail goes out without freezing the screen. program: the weibao binary
+ * ("/proc/self/exe" from weibao itself). Concurrent senders never send a message twice
+ * (claims are exclusive). WB_EIO when the process could not be started. */
+int outbox_kick(const char *program, const char *db_path, const char *config_path, struct wb_err *err);
+
 /* Called after each daemon pass with its result (rc, err when rc != WB_OK). */
 typedef void (*outbox_pass_fn)(const struct outbox_report *r, int rc, const struct wb_err *err, void *ctx);
 

@@ -897,6 +897,45 @@ int outbox_send_pass(struct desk *d, const struct outbox_send_opts *o, struct ou
 	return rc;
 }
 
+/* ---- background sending ---- */
+
+int outbox_kick(const char *program, const char *db_path, const char *config_path, struct wb_err *err)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return wb_err_set(err, WB_EIO, _("cannot start the mail sender: %s"), strerror(errno));
+	if (pid == 0) {
+		/* the middle process exits at once; its child is adopted by init (no zombie) */
+		setsid();
+		if (fork() != 0)
+			_exit(0);
+		int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (fd >= 0) {
+			dup2(fd, 0);
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		const char *argv[9];
+		int n = 0;
+		argv[n++] = "weibao";
+		argv[n++] = "--db";
+		argv[n++] = db_path;
+		if (config_path) {
+			argv[n++] = "--config";
+			argv[n++] = config_path;
+		}
+		argv[n++] = "outbox";
+		argv[n++] = "send";
+		argv[n] = NULL;
+		execv(program, (char *const *)argv);
+		_exit(127);
+	}
+	int status;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return WB_OK;
+}
+
 /* ---- the daemon ---- */
 
 static void sleep_ms(long ms)

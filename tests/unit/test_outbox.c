@@ -1121,6 +1121,38 @@ static void test_store_recipients(void **state)
 	assert_int_equal(due, T0); /* the queued ones */
 }
 
+/* The UI's background sender: returns at once, the mail arrives shortly after. */
+static void test_kick(void **state)
+{
+	struct fx *f = *state;
+	use_server(f, NULL);
+	char prog[512], conf[512];
+	snprintf(prog, sizeof prog, "%s/weibao", test_root());
+	if (access(prog, X_OK) != 0) {
+		fprintf(stderr, "skipping: %s is not built\n", prog);
+		skip();
+	}
+	snprintf(conf, sizeof conf, "%s/config", f->dir);
+	FILE *fp = fopen(conf, "w");
+	fprintf(fp, "[mail]\nfrom = support@weibao.example.cn\ndomain = weibao.example.cn\n"
+		    "templates = %s\n[smtp]\nhost = 127.0.0.1\nport = %d\ntls = none\ntimeout = 5\n",
+		f->cfg.templates_dir, f->sv.port);
+	fclose(fp);
+	new_ticket(f, "后台发送", "ops@example.cn", NULL);
+	clock_set_fixed(0); /* the sender runs on the real clock; the mail is due since T0 */
+	struct wb_err err = { 0 };
+	long t0 = now_ms();
+	assert_int_equal(outbox_kick(prog, f->db, conf, &err), 0);
+	assert_true(now_ms() - t0 < 500);
+	while (count_messages(&f->sv) < 1 && now_ms() - t0 < 10000)
+		usleep(50000);
+	assert_int_equal(count_messages(&f->sv), 1);
+	long t1 = now_ms();
+	while (count_state(f, OUTBOX_SENT) < 1 && now_ms() - t1 < 5000)
+		usleep(50000);
+	assert_int_equal(count_state(f, OUTBOX_SENT), 1);
+}
+
 int main(void)
 {
 	setlocale(LC_ALL, "C.UTF-8");
@@ -1141,6 +1173,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_permfail_reported, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_200_in_one_pass, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lease_resend, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kick, setup, teardown),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	g_mime_shutdown();
