@@ -56,6 +56,8 @@ struct outbox_fields {
  * the path in *path (caller frees). WB_ENOTFOUND naming the places looked in. */
 int outbox_template_path(const struct wb_config *cfg, const char *lang, const char *name, char **path,
 			 struct wb_err *err);
+/* Notifications are switched off one by one with an empty template file (e.g. an empty
+ * ack.txt in [mail] templates): nothing is queued for that event. A reply always mails. */
 /* Renders a template file: first line "Subject: ...", then the body. An unknown {{name}} or a
  * missing Subject line is WB_EINVAL naming the file and line. *subject and *body caller frees. */
 int outbox_render(const char *path, const struct outbox_fields *f, char **subject, char **body,

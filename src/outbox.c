@@ -283,6 +283,9 @@ static int queue_mail(struct desk *d, const struct wb_config *cfg, const struct 
 	char **refs = NULL;
 	size_t n_refs = 0;
 	int rc = outbox_template_path(cfg, q->lang, q->tmpl, &path, err);
+	struct stat st;
+	if (rc == WB_OK && strcmp(q->tmpl, "reply") != 0 && stat(path, &st) == 0 && st.st_size == 0)
+		goto out; /* an empty template file switches that notification off */
 	if (rc == WB_OK)
 		rc = outbox_render(path, &q->f, &subject, &body, err);
 	else if (rc == WB_ENOTFOUND && builtin_template(q->tmpl) &&

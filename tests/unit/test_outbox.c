@@ -946,12 +946,26 @@ static void test_templates(void **state)
 	assert_int_equal(outbox_template_path(&f->cfg, "en", "reply", &path, &err), 0);
 	assert_null(strstr(path, "/tpl/"));
 	free(path);
-	/* the broken template refuses the ticket's acknowledgement rather than send junk */
+	/* an empty template file switches that notification off (the reply's cannot be) */
 	struct ticket_draft t;
+	int64_t id;
+	snprintf(file, sizeof file, "%s/tpl/en/ack.txt", f->dir);
+	fp = fopen(file, "w");
+	fclose(fp);
+	ticket_draft_init(&t);
+	t.subject = "quiet";
+	t.requester_email = "q@example.cn";
+	assert_int_equal(desk_ticket_create(f->d, &t, &id, &err), 0);
+	assert_int_equal(count_state(f, OUTBOX_STATE_COUNT), 0);
+	assert_int_equal(reply(f, id, "still mailed", 0, &err), 0);
+	assert_int_equal(count_state(f, OUTBOX_STATE_COUNT), 1);
+	fp = fopen(file, "w");
+	fputs("Subject: Got it {{ ticket.id }}\n\nHello {{requester.name}}\n{{bogus}}\n", fp);
+	fclose(fp);
+	/* the broken template refuses the ticket's acknowledgement rather than send junk */
 	ticket_draft_init(&t);
 	t.subject = "x";
 	t.requester_email = "x@example.cn";
-	int64_t id;
 	assert_int_equal(desk_ticket_create(f->d, &t, &id, &err), WB_EINVAL);
 	assert_non_null(strstr(err.msg, "bogus"));
 }
