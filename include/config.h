@@ -41,6 +41,9 @@ struct wb_config {
 	char *smtp_password_command;
 	int smtp_timeout;        /* seconds */
 	bool has_password;       /* the file holds a password (then it must not be group/other readable) */
+	/* [automation] `weibao automate`; 0 turns a step off */
+	int remind_after_days;   /* remind a customer who has not answered a waiting ticket (3) */
+	int autoclose_after_days; /* close resolved tickets after this many days (7) */
 };
 
 /* Fills defaults, then reads `path` (NULL = the standard places; a missing file there is fine,

@@ -10,6 +10,7 @@
 #ifndef WB_OUTBOX_H
 #define WB_OUTBOX_H
 
+#include "automate.h"
 #include "config.h"
 #include "desk.h"
 #include "err.h"
@@ -22,8 +23,21 @@
 #define OUTBOX_LEASE (10 * 60)            /* seconds a claim may stay "sending" */
 #define OUTBOX_GIVE_UP (2 * 24 * 60 * 60) /* total waiting before a temporary failure is final */
 
-/* Makes the desk queue mail for its events (d->notify). cfg is borrowed and must outlive d. */
+/* Makes the desk queue mail for its events (d->notify), for `weibao automate`'s SLA
+ * escalations and reminders (automate_set_notifier) and for mailed reports
+ * (report_set_mailer), both with d as their context. cfg is borrowed
+ * and must outlive d. */
 void outbox_attach(struct desk *d, const struct wb_config *cfg);
+
+/* The report_mail_fn (ctx: the struct desk): queues one mail with the report attached, no
+ * ticket. WB_EREFUSED "mail is not configured" when no [smtp] host is set. */
+int outbox_report_mail(void *ctx, const char *to, const char *subject, const char *body, const char *att_name,
+		       const char *att_type, const char *att, size_t att_len, struct wb_err *err);
+
+/* The automate_notify_fn (ctx: the struct desk): SLA at risk/breached -> outbox_notify_sla;
+ * a reminder -> template "remind" to the requester; anything else queues nothing. */
+int outbox_automate_notify(void *ctx, enum automate_action a, const struct ticket *t, const char *target,
+			   struct wb_err *err);
 
 /* The desk_notify_fn itself: renders the template for the event (ack, reply, resolved) in the
  * requester's language, composes it threaded after the ticket's previous mail, and stores it
@@ -50,7 +64,7 @@ struct outbox_fields {
 	const char *reply_body, *fixed_version;
 };
 
-/* Finds template `name` ("ack", "reply", "resolved", "sla_at_risk", "sla_breached", "window")
+/* Finds template `name` ("ack", "reply", "resolved", "remind", "sla_at_risk", "sla_breached", "window")
  * for language `lang` (e.g. "zh_CN"; falls back to its base language, then "en") in
  * cfg->templates_dir, else ./docs/templates when present, else WB_DATADIR/templates; returns
  * the path in *path (caller frees). WB_ENOTFOUND naming the places looked in. */

@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include "cli_opt.h"
+#include "cli_report.h"
 #include "config.h"
 #include "desk.h"
 #include "i18n.h"
@@ -31,6 +32,8 @@ static void main_help(FILE *out)
 		{ "mailgate [--queue Q]", N_("file one email from standard input (for the mail server)") },
 		{ "mailgate quarantine ...", N_("list, show, retry or drop mail that could not be filed") },
 		{ "import mbox FILE | maildir DIR", N_("bring in mail history") },
+		{ "report [--period P] [--format F]", N_("the maintenance-cycle evaluation of a period") },
+		{ "automate [--dry-run]", N_("SLA escalation, reminders and auto-close (for cron)") },
 		{ "db init|migrate|check|backup FILE", N_("the database") },
 		{ "demo [--tickets N]", N_("fill the database with a realistic sample desk") },
 		{ "--version", N_("print the version") },
@@ -114,6 +117,8 @@ int cli_main(int argc, char **argv)
 		ex = cli_directory(&ctx, group, rest, rv);
 	else if (!strcmp(group, "outbox"))
 		ex = cli_outbox(&ctx, rest, rv);
+	else if (!strcmp(group, "report") || !strcmp(group, "automate"))
+		ex = !strcmp(group, "report") ? cli_report(&ctx, rest, rv) : cli_automate(&ctx, rest, rv);
 	else if (!strcmp(group, "db"))
 		ex = cli_db(&ctx, rest, rv);
 	else if (!strcmp(group, "mailgate"))

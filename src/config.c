@@ -38,6 +38,8 @@ static void defaults(struct wb_config *c)
 	c->smtp_tls = xstrdup("starttls");
 	c->smtp_verify = true;
 	c->smtp_timeout = 60;
+	c->remind_after_days = 3;
+	c->autoclose_after_days = 7;
 }
 
 struct parse_state {
@@ -93,6 +95,8 @@ static const struct setting settings[] = {
 	B("smtp", "verify", smtp_verify), S("smtp", "ca_file", smtp_ca_file), S("smtp", "user", smtp_user),
 	S("smtp", "password", smtp_password), S("smtp", "password_command", smtp_password_command),
 	I("smtp", "timeout", smtp_timeout, 1, 3600),
+	I("automation", "remind_after_days", remind_after_days, 0, 3650),
+	I("automation", "autoclose_after_days", autoclose_after_days, 0, 3650),
 };
 #undef S
 #undef B

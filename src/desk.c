@@ -204,7 +204,9 @@ static void sla_recompute(struct desk *d, struct ticket *t)
 	}
 	const struct sla_calendar *cal = always ? &d->always : &d->cal;
 	int64_t pause = t->paused_secs;
-	t->response_due = sla_add(cal, t->created_at, (int64_t)resp * 60 + pause);
+	/* once answered, the response target is history: later waits do not move it */
+	if (!t->first_response_at || !t->response_due)
+		t->response_due = sla_add(cal, t->created_at, (int64_t)resp * 60 + pause);
 	t->resolve_due = sla_add(cal, t->created_at, (int64_t)res * 60 + pause);
 	int64_t target = t->first_response_at ? (int64_t)res * 60 : (int64_t)resp * 60;
 	t->sla_due = t->first_response_at ? t->resolve_due : t->response_due;

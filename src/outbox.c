@@ -1,8 +1,10 @@
 /* outbox.c — notifications into the outbox, and the sender that empties it. See outbox.h. */
 #include "outbox.h"
 
+#include "automate.h"
 #include "i18n.h"
 #include "mail_compose.h"
+#include "report.h"
 #include "smtp.h"
 #include "store_dir.h"
 #include "strbuf.h"
@@ -98,6 +100,8 @@ static const char *builtin_template(const char *name)
 		{ "sla_breached", "Subject: SLA breached: {{ticket.subject}}\n\nTicket {{ticket.id}} missed its SLA "
 				  "target.\n\n{{desk.name}}\n" },
 		{ "window", "Subject: Planned maintenance: {{ticket.subject}}\n\n{{reply.body}}\n\n{{desk.name}}\n" },
+		{ "remind", "Subject: Waiting for your answer: {{ticket.subject}}\n\nTicket {{ticket.id}} waits for your "
+			    "reply. Reply to this email to go on.\n\n{{desk.name}}\n" },
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
 		if (!strcmp(t[i][0], name))
@@ -274,6 +278,7 @@ struct queue_req {
 	size_t n;
 	const struct mail_out_attachment *att;
 	size_t n_att;
+	const char *subject, *body; /* given text instead of a template (tmpl NULL) */
 };
 
 /* Renders, composes and stores one mail (inside the caller's transaction). */
@@ -282,7 +287,15 @@ static int queue_mail(struct desk *d, const struct wb_config *cfg, const struct 
 	char *path = NULL, *subject = NULL, *body = NULL, *from = NULL, *raw = NULL, *mid = NULL, *tagged = NULL;
 	char **refs = NULL;
 	size_t n_refs = 0;
-	int rc = outbox_template_path(cfg, q->lang, q->tmpl, &path, err);
+	int rc = WB_OK;
+	if (!q->tmpl) {
+		subject = xstrdup(q->subject ? q->subject : "");
+		utf8_flatten(subject);
+		body = xstrdup(q->body ? q->body : "");
+		path = xstrdup("(text)");
+		goto rendered;
+	}
+	rc = outbox_template_path(cfg, q->lang, q->tmpl, &path, err);
 	struct stat st;
 	if (rc == WB_OK && strcmp(q->tmpl, "reply") != 0 && stat(path, &st) == 0 && st.st_size == 0)
 		goto out; /* an empty template file switches that notification off */
@@ -295,6 +308,7 @@ static int queue_mail(struct desk *d, const struct wb_config *cfg, const struct 
 	}
 	if (rc)
 		goto out;
+rendered:
 	from = from_addr_for(d, cfg, q->queue_id);
 	if (!mail_addr_valid(from)) {
 		rc = wb_err_set(err, WB_EINVAL, _("the desk's mail address '%s' is not a valid address;"
@@ -351,10 +365,20 @@ out:
 	return rc;
 }
 
+/* One mail to the ticket's requester from template tmpl; ev decides what is strict. */
+static int notify_requester(struct desk *d, const struct wb_config *cfg, const char *tmpl, enum desk_event ev,
+			    const struct ticket *t, int64_t message_id, const char *body, struct wb_err *err);
+
 int outbox_notify(struct desk *d, enum desk_event ev, const struct ticket *t, int64_t message_id,
 		  const char *body, void *ctx, struct wb_err *err)
 {
-	const struct wb_config *cfg = cfg_of(d, ctx);
+	const char *tmpl = ev == DESK_EV_CREATED ? "ack" : ev == DESK_EV_REPLY ? "reply" : "resolved";
+	return notify_requester(d, cfg_of(d, ctx), tmpl, ev, t, message_id, body, err);
+}
+
+static int notify_requester(struct desk *d, const struct wb_config *cfg, const char *tmpl, enum desk_event ev,
+			    const struct ticket *t, int64_t message_id, const char *body, struct wb_err *err)
+{
 	if (!t->requester_id)
 		return WB_OK;
 	struct contact c;
@@ -378,7 +402,7 @@ int outbox_notify(struct desk *d, enum desk_event ev, const struct ticket *t, in
 	snprintf(idbuf, sizeof idbuf, "%lld", (long long)t->id);
 	char *to = c.name && *c.name ? xasprintf("%s <%s>", c.name, c.email) : xstrdup(c.email);
 	struct queue_req q = { 0 };
-	q.tmpl = ev == DESK_EV_CREATED ? "ack" : ev == DESK_EV_REPLY ? "reply" : "resolved";
+	q.tmpl = tmpl;
 	q.lang = c.language && *c.language ? c.language : cfg->language;
 	q.f.ticket_id = idbuf;
 	q.f.ticket_subject = t->subject;
@@ -517,10 +541,70 @@ int outbox_announce_window(struct desk *d, const char *title, const char *detail
 	return store_commit(d->store, err);
 }
 
+int outbox_automate_notify(void *ctx, enum automate_action a, const struct ticket *t, const char *target,
+			   struct wb_err *err)
+{
+	struct desk *d = ctx;
+	(void)target;
+	switch (a) {
+	case AUTO_SLA_AT_RISK:
+	case AUTO_SLA_BREACHED:
+		return outbox_notify_sla(d, t, a == AUTO_SLA_BREACHED, NULL, err);
+	case AUTO_REMIND:
+		return notify_requester(d, d->notify_ctx ? d->notify_ctx : d->cfg, "remind", DESK_EV_RESOLVED, t, 0,
+					NULL, err);
+	default:
+		return WB_OK;
+	}
+}
+
+int outbox_report_mail(void *ctx, const char *to, const char *subject, const char *body, const char *att_name,
+		       const char *att_type, const char *att, size_t att_len, struct wb_err *err)
+{
+	struct desk *d = ctx;
+	const struct wb_config *cfg = d->notify_ctx ? d->notify_ctx : d->cfg;
+	if (!cfg->smtp_host || !*cfg->smtp_host)
+		return wb_err_set(err, WB_EREFUSED, _("mail is not configured: set [smtp] host in %s"),
+				  cfg->path ? cfg->path : _("the config file"));
+	char *name = NULL, *addr = NULL;
+	int rc = mail_addr_split(to, &name, &addr, err);
+	if (rc)
+		return rc;
+	struct mail_out_attachment a = { 0 };
+	a.filename = att_name ? att_name : "report";
+	a.content_type = att_type;
+	a.data = (const unsigned char *)att;
+	a.size = att_len;
+	struct queue_req q = { 0 };
+	q.subject = subject;
+	q.body = body;
+	const char *tos[] = { to };
+	const char *rcpts[] = { addr };
+	q.to = tos;
+	q.rcpts = rcpts;
+	q.n = 1;
+	if (att) {
+		q.att = &a;
+		q.n_att = 1;
+	}
+	rc = store_begin(d->store, err);
+	if (rc == WB_OK)
+		rc = queue_mail(d, cfg, &q, err);
+	if (rc == WB_OK)
+		rc = store_commit(d->store, err);
+	else
+		store_rollback(d->store);
+	free(name);
+	free(addr);
+	return rc;
+}
+
 void outbox_attach(struct desk *d, const struct wb_config *cfg)
 {
 	d->notify = outbox_notify;
 	d->notify_ctx = (void *)cfg;
+	automate_set_notifier(outbox_automate_notify, d);
+	report_set_mailer(outbox_report_mail, d);
 }
 
 /* ---- sending ---- */

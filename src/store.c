@@ -177,7 +177,26 @@ static const char *const migrations[] = {
 	"  comment TEXT,"
 	"  created_at INTEGER NOT NULL);"
 	"CREATE INDEX ratings_ticket ON ratings(ticket_id);",
-	/* 1 -> 2: the outbox finds expired sending leases and a ticket's mail thread by index */
+	/* 1 -> 2: period reports (store_report.c). Each figure reads one range of one index that holds
+	 * every column the query needs (no table lookups); kind/channel/status lead where the query
+	 * groups by them, so SQLite walks each group's range in order instead of sorting. */
+	"CREATE INDEX tickets_report_created ON tickets(kind, channel, status, created_at, org_id, system_id, queue_id);"
+	"CREATE INDEX tickets_report_done ON tickets(kind, channel, status, coalesce(resolved_at, closed_at),"
+	"  created_at, resolved_at, closed_at, fixed_version, org_id, system_id, queue_id);"
+	"CREATE INDEX tickets_report_day ON tickets(created_at, org_id, system_id, queue_id);"
+	"CREATE INDEX tickets_report_finished ON tickets(coalesce(resolved_at, closed_at), created_at, resolved_at,"
+	"  closed_at, org_id, system_id, queue_id);"
+	"CREATE INDEX tickets_report_response ON tickets(first_response_at, created_at, org_id, system_id, queue_id);"
+	"CREATE INDEX tickets_report_response_due ON tickets(response_due, first_response_at, paused_at, resolved_at,"
+	"  closed_at, org_id, system_id, queue_id);"
+	"CREATE INDEX tickets_report_resolve_due ON tickets(kind, resolve_due, resolved_at, closed_at, paused_at,"
+	"  org_id, system_id, queue_id);"
+	"CREATE INDEX tickets_report_open ON tickets(created_at, status, org_id, system_id, queue_id)"
+	"  WHERE status NOT IN ('resolved','closed');"
+	"CREATE INDEX audit_status ON audit(new_value, at, ticket_id) WHERE what = 'status';"
+	"CREATE INDEX messages_worked ON messages(created_at, ticket_id, minutes) WHERE minutes > 0;"
+	"CREATE INDEX ratings_created ON ratings(created_at, score, ticket_id);",
+	/* 2 -> 3: the outbox finds expired sending leases and a ticket's mail thread by index */
 	"CREATE INDEX outbox_lease ON outbox(next_attempt_at) WHERE state = 'sending';"
 	"CREATE INDEX outbox_ticket ON outbox(ticket_id, created_at);",
 };

@@ -194,4 +194,24 @@ done
 expect_exit 0 wb outbox send --to-dir "$T/eml2"
 grep -q "^wrote 2 messages" "$T/out" || fail "from elsewhere: $(cat "$T/out")"
 [ "$(grep -l "^Subject: We received your request" "$T/eml2/"*.eml | wc -l)" = 2 ] || fail "acknowledgements from elsewhere"
+# `weibao automate` reminds a customer who keeps the ticket waiting, through the outbox
+id6=$(wb ticket new --subject "等待答复" --requester wait@example.cn) || fail "new 6"
+wb ticket set "$id6" --status triaged && wb ticket set "$id6" --status waiting || fail "waiting"
+WEIBAO_NOW=$(($(date +%s) + 5 * 86400)) expect_exit 0 wb automate
+[ "$(count "WHERE ticket_id = $id6")" = 2 ] || fail "automate queued $(count "WHERE ticket_id = $id6") mails for #$id6, want ack + reminder"
+sqlite3 "$DB" "SELECT raw FROM outbox WHERE ticket_id = $id6 ORDER BY id DESC LIMIT 1" | grep -q "^Subject: Waiting for your answer: .*\[#$id6\]" ||
+	fail "the reminder's subject"
+# a mailed report goes through the outbox with the report attached
+expect_exit 1 wb report --mail-to boss@example.cn
+expect_err "mail is not configured"
+printf '[smtp]\nhost = 127.0.0.1\nport = %s\ntls = none\ntimeout = 5\n' "$port" >>"$WEIBAO_CONFIG"
+expect_exit 0 wb outbox send
+before=$(eml_count "$T/mail4")
+wb outbox list >"$T/list"
+expect_exit 0 wb report --mail-to "Boss <boss@example.cn>"
+expect_exit 0 wb outbox send
+[ "$(eml_count "$T/mail4")" = $((before + 1)) ] || fail "the report did not arrive: $(cat "$T/out") $(cat "$T/list")"
+last=$(ls "$T/mail4" | grep '\.eml$' | sort | tail -1)
+grep -q "^boss@example.cn$" "$T/mail4/${last%.eml}.env" || fail "report recipient"
+grep -qi "^Content-Disposition: attachment" "$T/mail4/$last" || fail "the report is not attached"
 echo ok
