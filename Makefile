@@ -21,7 +21,8 @@ DEBPKG_libical      = libical-dev
 DEBPKG_inih         = libinih-dev
 DEBPKG_cmocka       = libcmocka-dev
 # tools the tests drive: a real SMTP server, a real terminal, gettext's tools
-TOOLS    = /usr/bin/tmux:tmux /usr/bin/msgfmt:gettext /usr/lib/python3/dist-packages/aiosmtpd:python3-aiosmtpd \
+TOOLS    = /usr/bin/tmux:tmux /usr/bin/msgfmt:gettext /usr/bin/xgettext:gettext \
+           /usr/lib/python3/dist-packages/aiosmtpd:python3-aiosmtpd \
            /usr/bin/pkg-config:pkg-config /usr/bin/sqlite3:sqlite3 /usr/bin/python3:python3 \
            /usr/share/zoneinfo/Asia/Shanghai:tzdata \
            /usr/bin/clang-14:clang-14 /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev
@@ -49,9 +50,19 @@ HDRS     = $(wildcard include/*.h)
 
 DEMO_DB ?= build/demo.db
 
-.PHONY: all deps run test unit unit-san shell-tests bench install clean pot fuzz fuzz-smoke
+# Translations: po/<lang>.po -> build/locale/<lang>/LC_MESSAGES/weibao.mo (found there by i18n_init when run
+# from the source tree, installed under $(LOCALEDIR)). `make pot` refreshes the template and the catalogues.
+PO_FILES = $(wildcard po/*.po)
+PO_LANGS = $(PO_FILES:po/%.po=%)
+MO_FILES = $(PO_LANGS:%=build/locale/%/LC_MESSAGES/weibao.mo)
+XGETTEXT_FLAGS = --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ --keyword=ngettext:1,2 \
+                 --keyword=C_:1c,2 --keyword=NC_:1c,2 \
+                 --add-comments=TRANSLATORS: --package-name=weibao --package-version=$(VERSION) \
+                 --msgid-bugs-address="the weibao issue tracker" --sort-by-file
 
-all: weibao
+.PHONY: all deps run test unit unit-san shell-tests bench install clean pot locale fuzz fuzz-smoke
+
+all: weibao locale
 
 deps:
 	@missing=""; \
@@ -71,7 +82,8 @@ deps:
 	    || { echo "weibao: apt-get install$$debs failed" >&2; exit 1; }; \
 	else echo "weibao: all build dependencies are present"; fi
 
-weibao: build/obj/main.o build/libweibao.a
+# The catalogues come with the binary so that `make run` speaks the operator's language.
+weibao: build/obj/main.o build/libweibao.a | $(MO_FILES)
 	@echo "  CCLD  $@"; $(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 build/libweibao.a: $(OBJS)
@@ -96,6 +108,16 @@ build/tests-san/%: tests/unit/%.c tests/unit/testutil.h build/libweibao-san.a | 
 
 build/obj build/san build/tests build/tests-san:
 	@mkdir -p $@
+
+locale: $(MO_FILES)
+
+build/locale/%/LC_MESSAGES/weibao.mo: po/%.po
+	@mkdir -p $(@D)
+	@echo "  MSGFMT $<"; msgfmt --check-format -o $@ $<
+
+pot:
+	xgettext $(XGETTEXT_FLAGS) -o po/weibao.pot $(sort $(wildcard src/*.c include/*.h))
+	@for po in $(PO_FILES); do echo "  MSGMERGE $$po"; msgmerge --quiet --update --backup=off $$po po/weibao.pot; done
 
 run: deps weibao
 	@[ -f $(DEMO_DB) ] || ./weibao --db $(DEMO_DB) demo
@@ -144,14 +166,19 @@ fuzz-smoke:
 bench: weibao
 	@bench/run
 
-install: weibao
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/themes $(DESTDIR)$(MANDIR)/man1
+install: weibao locale
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/themes $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/zh_CN/man1
 	install -m 755 weibao $(DESTDIR)$(BINDIR)/weibao
 	install -m 644 themes/* $(DESTDIR)$(DATADIR)/themes/ 2>/dev/null || true
 	for l in docs/templates/*/; do l=$$(basename $$l); \
 	  install -d $(DESTDIR)$(DATADIR)/templates/$$l && \
 	  install -m 644 docs/templates/$$l/*.txt $(DESTDIR)$(DATADIR)/templates/$$l/ || exit 1; done
 	install -m 644 docs/weibao.1 $(DESTDIR)$(MANDIR)/man1/weibao.1
+	install -m 644 docs/weibao.zh_CN.1 $(DESTDIR)$(MANDIR)/zh_CN/man1/weibao.1
+	@for l in $(PO_LANGS); do \
+	  install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
+	  install -m 644 build/locale/$$l/LC_MESSAGES/weibao.mo $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/weibao.mo || exit 1; \
+	done
 
 clean:
 	rm -rf build weibao

@@ -12,6 +12,10 @@ void fmt_relative(wb_time now, wb_time t, char *buf, size_t n);
 void fmt_short(wb_time now, wb_time t, char *buf, size_t n);
 /* Local "2026-11-25 14:03". */
 void fmt_datetime(wb_time t, char *buf, size_t n);
+/* Local date for a person to read, in the message language: "Wed 25 Nov 2026", "2026年11月25日 周三".
+ * Names come from the catalogue, not from the C library's LC_TIME (which may be C). Files, JSON and CSV
+ * keep ISO 8601 (clock_format_iso). "-" for 0. */
+void fmt_long_date(wb_time t, char *buf, size_t n);
 /* "1h 25m" from minutes. */
 void fmt_minutes(int minutes, char *buf, size_t n);
 

@@ -102,6 +102,8 @@ enum sla_state sla_evaluate(const struct sla_calendar *cal, wb_time start, wb_ti
 const char *sla_state_name(enum sla_state s);
 /* The state named by sla_state_name; returns WB_EINVAL for an unknown name. */
 int sla_state_from_name(const char *name, enum sla_state *out);
+/* The state as a person reads it, in the message language ("at risk" / "即将超时"); static storage. */
+const char *sla_state_label(enum sla_state s);
 
 /* Per contract level and priority (1 = most urgent) targets, in minutes of business time of
  * the desk's calendar (or of wall time when `always`). A "business day" in the defaults is

@@ -66,6 +66,19 @@ static void ticket_json(struct desk *d, const struct ticket *t, wb_time now, str
 
 enum list_format { FMT_TABLE, FMT_JSON, FMT_CSV };
 
+/* TRANSLATORS: column headings of `weibao ticket list`; keep them short (the columns are 6, 3, 12, 11, 40,
+   16, 10 and 12 cells wide; a longer heading widens its column). */
+static const char *const list_cols[] = { N_("ID"), N_("PRI"), N_("STATUS"), N_("KIND"), N_("SUBJECT"),
+					 N_("REQUESTER"), N_("ASSIGNEE"), N_("DUE") };
+
+/* Cells of list column i: its usual width, or its translated heading's when that is wider. */
+static int list_width(size_t i)
+{
+	static const int w[] = { 6, 3, 12, 11, 40, 16, 10, 12 };
+	int hw = utf8_width(_(list_cols[i]));
+	return hw > w[i] ? hw : w[i];
+}
+
 static void print_header(enum list_format f)
 {
 	if (f == FMT_CSV) {
@@ -74,12 +87,9 @@ static void print_header(enum list_format f)
 	}
 	if (f != FMT_TABLE)
 		return;
-	const char *cols[] = { _("ID"), _("PRI"), _("STATUS"), _("KIND"), _("SUBJECT"), _("REQUESTER"),
-			       _("ASSIGNEE"), _("DUE") };
-	const int w[] = { 6, 3, 12, 11, 40, 16, 10, 12 };
 	struct strbuf b = STRBUF_INIT;
 	for (size_t i = 0; i < 8; i++) {
-		char *p = utf8_pad(cols[i], w[i]);
+		char *p = utf8_pad(_(list_cols[i]), list_width(i));
 		strbuf_adds(&b, p);
 		if (i < 7)
 			strbuf_addc(&b, ' ');
@@ -121,9 +131,8 @@ static void print_row(struct desk *d, const struct ticket *t, wb_time now, enum 
 		const char *cells[] = { id, pri, ticket_status_label(t->status), ticket_kind_label(t->kind),
 					t->subject, t->requester_name ? t->requester_name : "-",
 					t->assignee ? t->assignee : "-", due };
-		const int w[] = { 6, 3, 12, 11, 40, 16, 10, 12 };
 		for (size_t i = 0; i < 8; i++) {
-			char *p = utf8_pad(cells[i], w[i]);
+			char *p = utf8_pad(cells[i], list_width(i));
 			strbuf_adds(&b, p);
 			if (i < 7)
 				strbuf_addc(&b, ' ');
@@ -582,7 +591,7 @@ static int ticket_show(struct cli_ctx *ctx, int argc, char **argv)
 		fmt_datetime(t->created_at, buf, sizeof buf);
 		print_field(_("Created"), buf);
 		fmt_relative(now, t->sla_due, buf2, sizeof buf2);
-		snprintf(buf, sizeof buf, "%s (%s)", buf2, sla_state_name(desk_ticket_sla(d, t, now)));
+		snprintf(buf, sizeof buf, "%s (%s)", buf2, sla_state_label(desk_ticket_sla(d, t, now)));
 		print_field(t->first_response_at ? _("Resolve due") : _("Response due"), buf);
 		fmt_minutes(t->minutes_worked, buf, sizeof buf);
 		print_field(_("Time worked"), buf);

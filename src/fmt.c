@@ -71,3 +71,24 @@ void fmt_minutes(int minutes, char *buf, size_t n)
 	else
 		snprintf(buf, n, _("%dh %dm"), minutes / 60, minutes % 60);
 }
+
+void fmt_long_date(wb_time t, char *buf, size_t n)
+{
+	/* TRANSLATORS: weekday abbreviations in fmt_long_date ("Wed 25 Nov 2026"). */
+	static const char *const wdays[] = { N_("Sun"), N_("Mon"), N_("Tue"), N_("Wed"),
+					     N_("Thu"), N_("Fri"), N_("Sat") };
+	/* TRANSLATORS: month abbreviations in fmt_long_date; Chinese writes the number with 月 ("11月"). */
+	static const char *const months[] = { N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"),
+					      N_("Jul"), N_("Aug"), N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec") };
+	if (!t) {
+		snprintf(buf, n, "-");
+		return;
+	}
+	time_t a = (time_t)t;
+	struct tm tm;
+	localtime_r(&a, &tm);
+	/* TRANSLATORS: a long date: weekday, day of month, month, year ("Wed 25 Nov 2026").
+	   Reorder with positions: "%4$d年%3$s%2$d日 %1$s" gives "2026年11月25日 周三". */
+	snprintf(buf, n, _("%s %d %s %d"), _(wdays[tm.tm_wday]), tm.tm_mday, _(months[tm.tm_mon]),
+		 tm.tm_year + 1900);
+}

@@ -404,6 +404,19 @@ const char *sla_state_name(enum sla_state s)
 	return state_names[s];
 }
 
+const char *sla_state_label(enum sla_state s)
+{
+	static const char *const labels[] = {
+		/* TRANSLATORS: the state of a ticket's response or resolution target (SLA). */
+		[SLA_NONE] = NC_("SLA state", "no target"), [SLA_OK] = NC_("SLA state", "on track"),
+		[SLA_AT_RISK] = NC_("SLA state", "at risk"), [SLA_BREACHED] = NC_("SLA state", "breached"),
+		[SLA_MET] = NC_("SLA state", "met"),         [SLA_MISSED] = NC_("SLA state", "missed"),
+	};
+	if ((unsigned)s >= sizeof labels / sizeof labels[0])
+		s = SLA_NONE;
+	return i18n_ctx(labels[s]);
+}
+
 int sla_state_from_name(const char *name, enum sla_state *out)
 {
 	for (size_t i = 0; name && i < sizeof state_names / sizeof state_names[0]; i++)
