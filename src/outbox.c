@@ -564,8 +564,7 @@ int outbox_report_mail(void *ctx, const char *to, const char *subject, const cha
 	struct desk *d = ctx;
 	const struct wb_config *cfg = d->notify_ctx ? d->notify_ctx : d->cfg;
 	if (!cfg->smtp_host || !*cfg->smtp_host)
-		return wb_err_set(err, WB_EREFUSED, _("mail is not configured: set [smtp] host in %s"),
-				  cfg->path ? cfg->path : _("the config file"));
+		return wb_err_set(err, WB_EREFUSED, "%s", _("mail is not configured")); /* no [smtp] host */
 	char *name = NULL, *addr = NULL;
 	int rc = mail_addr_split(to, &name, &addr, err);
 	if (rc)
