@@ -60,7 +60,7 @@ XGETTEXT_FLAGS = --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ --keywo
                  --add-comments=TRANSLATORS: --package-name=weibao --package-version=$(VERSION) \
                  --msgid-bugs-address="the weibao issue tracker" --sort-by-file
 
-.PHONY: all deps run test unit unit-san shell-tests bench install clean pot locale fuzz fuzz-smoke
+.PHONY: all deps run test unit unit-san shell-tests bench bench-smoke install clean pot locale fuzz fuzz-smoke
 
 all: weibao locale
 
@@ -126,7 +126,7 @@ run: deps weibao
 # Every test: unit tests, the same under ASan+UBSan, then the binary driven from the shell and in tmux.
 test: deps
 	@$(MAKE) --no-print-directory weibao $(UNIT_BIN) $(UNIT_SAN)
-	@$(MAKE) --no-print-directory unit unit-san shell-tests fuzz-smoke
+	@$(MAKE) --no-print-directory unit unit-san shell-tests fuzz-smoke bench-smoke
 
 unit: $(UNIT_BIN)
 	@WB_TEST_ROOT=$(CURDIR) tests/run-unit build/tests
@@ -163,8 +163,23 @@ fuzz-smoke:
 	  && echo "fuzz-smoke: mail_parse survived 30 s of libFuzzer" \
 	  || { tail -40 build/fuzz-smoke.log; echo "fuzz-smoke: FAILED (crash input in build/fuzz/)"; exit 1; }
 
-bench: weibao
+# The performance benchmark (issue 7; see bench/run): BENCH_TICKETS=N, default 1,000,000.
+BENCH_BIN = build/bench/gen build/bench/queries build/bench/floor
+
+bench: weibao $(BENCH_BIN)
 	@bench/run
+
+# The benchmark at 20,000 tickets (1 message each, 3 terminal runs; the desk is generated once
+# into bench/data/): checks that every figure is produced, not how fast. Part of `make test`.
+bench-smoke: weibao $(BENCH_BIN)
+	@BENCH_TICKETS=20000 BENCH_MESSAGES=1 BENCH_RUNS=3 BENCH_QUERY_RUNS=10 BENCH_SMOKE=1 bench/run >build/bench/smoke.txt 2>&1 \
+	  || { cat build/bench/smoke.txt; exit 1; }; tail -n 1 build/bench/smoke.txt
+
+build/bench/%: bench/%.c build/libweibao.a | build/bench
+	@echo "  CCLD  $@"; $(CC) $(ALL_CFLAGS) -o $@ $< build/libweibao.a $(PKG_LIBS) -lm
+
+build/bench:
+	@mkdir -p $@
 
 install: weibao locale
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/themes $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/zh_CN/man1

@@ -60,11 +60,14 @@ int store_ticket_update(struct store *s, const struct ticket *t, int64_t expect_
 int store_ticket_page(struct store *s, const struct ticket_filter *f, enum ticket_sort sort,
 		      const struct ticket_key *key, bool backward, size_t limit,
 		      struct ticket_list *out, struct wb_err *err);
-/* Tickets matching an FTS5 query (see store_search_query): the newest 500 matches ranked by
+/* Tickets matching an FTS5 query (see store_search_query): the newest 100 matches ranked by
  * relevance, best first, at most limit. */
 int store_ticket_search(struct store *s, const char *fts_query, size_t limit,
 			struct ticket_list *out, struct wb_err *err);
 
+/* Top-bar counts stop at TICKET_COUNT_CAP ("999+"): each costs at most that many index entries,
+ * whatever the size of the desk. Exact numbers come from ticket list. */
+#define TICKET_COUNT_CAP 1000
 struct ticket_counts {
 	int64_t mine, unassigned, at_risk, breached, open;
 };

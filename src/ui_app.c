@@ -2,6 +2,7 @@
 
 #include "ui.h"
 
+#include "canned.h"
 #include "clock.h"
 #include "desk_lookup.h"
 #include "fmt.h"
@@ -12,6 +13,7 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -106,6 +108,35 @@ void ui_draft_save(int64_t ticket_id, const char *kind, const char *text)
 		fclose(f);
 	}
 	free(path);
+}
+
+/* A line naming the tickets with unsent drafts ("#12 reply, #40 note"), or NULL when there are none. */
+static char *drafts_pending(void)
+{
+	char *dir = draft_dir();
+	if (!dir)
+		return NULL;
+	DIR *d = opendir(dir);
+	free(dir);
+	if (!d)
+		return NULL;
+	struct strbuf b = STRBUF_INIT;
+	struct dirent *e;
+	int n = 0;
+	while ((e = readdir(d)) && n < 5) {
+		long long id;
+		char kind[16];
+		if (sscanf(e->d_name, "ticket-%lld.%15s", &id, kind) == 2) {
+			strbuf_addf(&b, "%s#%lld %s", n ? ", " : "", id, kind);
+			n++;
+		}
+	}
+	closedir(d);
+	if (!n) {
+		strbuf_free(&b);
+		return NULL;
+	}
+	return strbuf_detach(&b);
 }
 
 void ui_draft_remove(int64_t ticket_id, const char *kind)
@@ -241,7 +272,7 @@ static const struct {
 	[COL_REQUESTER] = { N_("Requester"), 14, 3 },
 	[COL_ORG] = { N_("Org"), 12, 6 },
 	[COL_ASSIGNEE] = { N_("Assignee"), 9, 2 },
-	[COL_SLA] = { N_("SLA due"), 11, 1 },
+	[COL_SLA] = { N_("SLA due"), 12, 1 },
 	[COL_UPDATED] = { N_("Updated"), 11, 4 },
 };
 
@@ -381,8 +412,11 @@ static void draw_top(struct ui_app *a)
 	strftime(clock_s, sizeof clock_s, "%H:%M", &tm);
 	const char *desk_name = a->desk->cfg && a->desk->cfg->desk_name ? a->desk->cfg->desk_name : "weibao";
 	const char *who = a->desk->me.login ? a->desk->me.login : "?";
-	const char *where = a->screen == UI_SCREEN_TICKET ? _("ticket") : a->views[a->view].title;
+	char *where = a->screen == UI_SCREEN_TICKET ? xstrdup(_("ticket"))
+		: a->sort == SORT_DEFAULT ? xstrdup(a->views[a->view].title)
+		: xasprintf(_("%s, by %s"), a->views[a->view].title, ticket_sort_name(a->sort));
 	char *left = a->cols >= 100 ? xasprintf(" %s · %s", desk_name, where) : xasprintf(" %s", where);
+	free(where);
 	char *right = xasprintf(_("%s │ mine %lld · unassigned %lld · at risk %lld · breached %lld │ %s "), who,
 				(long long)a->counts.mine, (long long)a->counts.unassigned,
 				(long long)a->counts.at_risk, (long long)a->counts.breached, clock_s);
@@ -502,9 +536,20 @@ static void layout(struct ui_app *a)
 		ui_app_refresh(a, true);
 }
 
+static long long mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The counts cost a few queries over all open tickets: read them at start, when asked, and after a
+ * change at most once a second (never per keystroke). */
 static void load_counts(struct ui_app *a)
 {
 	struct wb_err err = { 0 };
+	a->counts_stale = false;
+	a->counts_ms = mono_ms();
 	if (desk_counts(a->desk, &a->counts, &err) != WB_OK)
 		ui_app_error(a, &err);
 	a->dirty |= UI_DIRTY_TOP;
@@ -545,7 +590,10 @@ void ui_app_refresh(struct ui_app *a, bool force)
 	if (!force && v == a->data_version)
 		return;
 	a->data_version = v;
-	load_counts(a);
+	if (force)
+		load_counts(a);
+	else
+		a->counts_stale = true;
 	if (ui_list_reload(a->list) != WB_OK)
 		ui_app_message(a, ROLE_ERROR, "%s", ui_list_error(a->list));
 	if (a->screen == UI_SCREEN_TICKET && a->ticket_id)
@@ -774,6 +822,53 @@ static bool blank(const char *s)
 	return true;
 }
 
+static char *canned_dir(void)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+	return xdg && *xdg ? xasprintf("%s/weibao/canned", xdg)
+		: home && *home ? xasprintf("%s/.config/weibao/canned", home) : NULL;
+}
+
+/* Offers the canned responses (when there are any) as a start for a reply or note on ticket id.
+ * Returns the expanded text, "" for a blank start, or NULL when the operator cancelled. */
+static char *choose_canned(struct ui_app *a, int64_t id)
+{
+	char *dir = canned_dir();
+	char **names = NULL;
+	size_t n = 0;
+	struct wb_err err = { 0 };
+	if (!dir || canned_list(dir, &names, &n, &err) != WB_OK || !n) {
+		free(dir);
+		return xstrdup("");
+	}
+	const char **labels = xcalloc(n + 1, sizeof *labels);
+	labels[0] = _("(blank)");
+	for (size_t i = 0; i < n; i++)
+		labels[i + 1] = names[i];
+	size_t choice;
+	char *out = NULL;
+	if (ui_prompt_menu(a, _("Start from a canned response"), labels, n + 1, &choice)) {
+		char *tmpl = NULL;
+		struct ticket *t = NULL;
+		if (choice == 0) {
+			out = xstrdup("");
+		} else if (canned_load(dir, names[choice - 1], &tmpl, &err) != WB_OK ||
+			   desk_ticket_get(a->desk, id, &t, &err) != WB_OK) {
+			ui_app_error(a, &err);
+			out = xstrdup("");
+		} else {
+			out = canned_expand(tmpl, t, &a->desk->me);
+		}
+		free(tmpl);
+		ticket_free(&t);
+	}
+	free(labels);
+	canned_names_free(&names, n);
+	free(dir);
+	return out;
+}
+
 /* Writes a reply or a note (kind "reply"/"note") with the operator's editor. */
 static void action_compose(struct ui_app *a, const int64_t *ids, size_t n, enum message_kind kind)
 {
@@ -785,6 +880,13 @@ static void action_compose(struct ui_app *a, const int64_t *ids, size_t n, enum 
 	int64_t id = ids[0];
 	int64_t expect = n == 1 ? seen_version(a, id) : 0;
 	char *draft = n == 1 ? ui_draft_load(id, kname) : NULL;
+	if (!draft && n == 1) {
+		draft = choose_canned(a, id);
+		if (!draft) {
+			ui_app_message(a, ROLE_MESSAGE, kind == MSG_REPLY ? _("Reply cancelled") : _("Note cancelled"));
+			return;
+		}
+	}
 	char *title;
 	if (kind == MSG_REPLY)
 		title = xasprintf(_("Reply to #%lld (sent to the requester by email)"), (long long)id);
@@ -1239,6 +1341,8 @@ static void global_key(struct ui_app *a, int key)
 static void tick(struct ui_app *a)
 {
 	ui_app_refresh(a, false);
+	if (a->counts_stale && mono_ms() - a->counts_ms >= 1000)
+		load_counts(a);
 	time_t now = (time_t)clock_now();
 	int minute = (int)(now / 60);
 	if (minute != a->clock_minute) {
@@ -1307,7 +1411,14 @@ int ui_main(struct desk *desk, const struct ui_options *opt, struct wb_err *err)
 	load_counts(a);
 	apply_view(a);
 	a->clock_minute = (int)(clock_now() / 60);
-	ui_app_message(a, ROLE_MESSAGE, _("Welcome. Enter opens a ticket, t takes it, c logs a phone call, ? shows every key."));
+	char *drafts = drafts_pending();
+	if (drafts)
+		ui_app_message(a, ROLE_MESSAGE, _("Unsent drafts: %s — open the ticket (:NUMBER) and press the same key to go on"),
+			       drafts);
+	else
+		ui_app_message(a, ROLE_MESSAGE,
+			       _("Welcome. Enter opens a ticket, t takes it, c logs a phone call, ? shows every key."));
+	free(drafts);
 
 	while (!a->quit) {
 		draw(a);

@@ -18,8 +18,8 @@
 
 enum field { F_CALLER, F_NOTES, F_SUBJECT, F_KIND, F_SYSTEM, F_NAME, F_TICKET, F__COUNT };
 
-#define MAX_MATCHES 5
-#define NOTES_ROWS 5
+#define MAX_MATCHES 3
+#define NOTES_ROWS 4
 #define POLL_FORM_MS 250
 
 struct call_form {
@@ -165,7 +165,7 @@ static void draw_form(struct ui_app *a, struct call_form *f)
 			break;
 		}
 		}
-		y += 2;
+		y += 1;
 	}
 	for (; y < a->rows - 1; y++)
 		ui_term_fill(y, 0, a->cols, ROLE_NORMAL);

@@ -198,7 +198,7 @@ void ui_ticket_build(struct ui_app *a, const struct message_list *msgs)
 	if (desk_lookup_attachments(a->desk, t->id, &att, &na, &err) == WB_OK && na) {
 		ui_doc_add_wrapped(d, _("Attachments"), width, 0, ROLE_HEADER);
 		for (size_t i = 0; i < na; i++) {
-			char *line = xasprintf("+ %s  (%s, %lld bytes)", att[i].filename ? att[i].filename : "?",
+			char *line = xasprintf(_("+ %s  (%s, %lld bytes)"), att[i].filename ? att[i].filename : "?",
 					       att[i].content_type ? att[i].content_type : "?", (long long)att[i].size);
 			ui_doc_add_wrapped(d, line, width, 2, ROLE_ATTACHMENT);
 			free(line);

@@ -36,6 +36,7 @@ wait_for "Assignee:"
 tid=$(sed -n 's/^ #\([0-9]*\)  .*/\1/p' "$T/screen" | head -1)
 send c
 wait_for "Log a phone call"
+wait_for "◀ #$tid "          # the call goes on the open ticket unless changed
 type_text "回电确认已恢复"
 send C-x
 wait_for "Call logged on #$tid"

@@ -19,7 +19,7 @@ kill -HUP "$pid"
 wb ticket show "$id" | grep -q "half a reply" && fail "the unfinished reply was sent"
 
 start 80 24
-wait_for "Welcome"
+wait_for "Unsent drafts: #$id reply"   # offered back at once
 send : && type_text "$id" && send Enter
 wait_for "Assignee:"
 send r
