@@ -113,7 +113,7 @@ static char *read_file(const char *path, struct wb_err *err)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f) {
-		wb_err_set(err, WB_EIO, _("cannot read mail template %s: %s"), path, strerror(errno));
+		wb_err_set(err, WB_EIO, _("cannot read %s: %s"), path, strerror(errno));
 		return NULL;
 	}
 	struct strbuf b = STRBUF_INIT;
