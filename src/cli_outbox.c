@@ -1,6 +1,8 @@
 /* cli_outbox.c — `weibao outbox …`: send, daemon, list, retry, cancel. */
 #include "cli_opt.h"
 
+#include "automate.h"
+
 #include "i18n.h"
 #include "outbox.h"
 #include "store_outbox.h"
@@ -82,7 +84,26 @@ struct daemon_ctx {
 	struct cli_ctx *ctx;
 	const char *to_dir;
 	char last[600];
+	wb_time automated_at;
 };
+
+/* The time-based rules (SLA escalation, reminders, auto-close) every few minutes, so a desk
+ * that runs the daemon needs no cron line for `weibao automate`. */
+static void run_automation(struct daemon_ctx *dc)
+{
+	wb_time now = clock_now();
+	if (dc->automated_at && now - dc->automated_at < 300 && now >= dc->automated_at)
+		return;
+	dc->automated_at = now;
+	struct automate_opts ao;
+	automate_opts_init(&ao, &dc->ctx->cfg);
+	struct automate_result ar;
+	memset(&ar, 0, sizeof ar);
+	struct wb_err err = { 0 };
+	if (automate_run(dc->ctx->desk, &ao, &ar, &err) != WB_OK)
+		fprintf(stderr, "weibao: automate: %s\n", err.msg);
+	automate_result_clear(&ar);
+}
 
 static void on_pass(const struct outbox_report *r, int rc, const struct wb_err *err, void *p)
 {
@@ -96,6 +117,7 @@ static void on_pass(const struct outbox_report *r, int rc, const struct wb_err *
 		return;
 	}
 	dc->last[0] = '\0';
+	run_automation(dc);
 	if (r->no_smtp)
 		return;
 	if (r->sent || r->retrying || r->failed || r->written || r->problem[0]) {
@@ -131,7 +153,7 @@ static int outbox_daemon_cmd(struct cli_ctx *ctx, int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
-	struct daemon_ctx dc = { ctx, o.to_dir, "" };
+	struct daemon_ctx dc = { ctx, o.to_dir, "", 0 };
 	struct wb_err err = { 0 };
 	int rc = outbox_daemon(d, &o, &stop_flag, on_pass, &dc, &err);
 	return rc ? cli_fail(&err) : 0;
