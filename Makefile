@@ -185,6 +185,9 @@ install: weibao locale
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/themes $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/zh_CN/man1
 	install -m 755 weibao $(DESTDIR)$(BINDIR)/weibao
 	install -m 644 themes/* $(DESTDIR)$(DATADIR)/themes/ 2>/dev/null || true
+	for l in docs/templates/*/; do l=$$(basename $$l); \
+	  install -d $(DESTDIR)$(DATADIR)/templates/$$l && \
+	  install -m 644 docs/templates/$$l/*.txt $(DESTDIR)$(DATADIR)/templates/$$l/ || exit 1; done
 	install -m 644 docs/weibao.1 $(DESTDIR)$(MANDIR)/man1/weibao.1
 	install -m 644 docs/weibao.zh_CN.1 $(DESTDIR)$(MANDIR)/zh_CN/man1/weibao.1
 	@for l in $(PO_LANGS); do \

@@ -58,6 +58,7 @@ int cli_ticket(struct cli_ctx *ctx, int argc, char **argv);
 int cli_directory(struct cli_ctx *ctx, const char *group, int argc, char **argv);
 int cli_db(struct cli_ctx *ctx, int argc, char **argv);
 int cli_demo(struct cli_ctx *ctx, int argc, char **argv);
+int cli_outbox(struct cli_ctx *ctx, int argc, char **argv);
 int cli_mailgate(struct cli_ctx *ctx, int argc, char **argv);
 int cli_import(struct cli_ctx *ctx, int argc, char **argv);
 

@@ -12,6 +12,8 @@ struct ui_options {
 	const char *keys_file; /* a key file read over the built-in table; NULL = ~/.config/weibao/keys if present */
 	bool no_color;
 	bool no_mouse;
+	const char *db_path;     /* for the background mail sender started after a reply */
+	const char *config_path; /* NULL = the standard places */
 };
 
 /* Runs the console on an open desk until the operator quits (or a hang-up/termination signal

@@ -43,6 +43,7 @@ enum {
 /* The one screen context (the only global of the console, in ui_app.c). */
 struct ui_app {
 	struct desk *desk;
+	const char *db_path, *config_path; /* borrowed from ui_options */
 	struct ui_keymap keys;
 	struct ui_theme theme;
 	int rows, cols;

@@ -7,6 +7,7 @@
 #include "config.h"
 #include "desk.h"
 #include "i18n.h"
+#include "outbox.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -28,6 +29,7 @@ static void main_help(FILE *out)
 		{ "system ...", N_("the systems under maintenance") },
 		{ "queue ...", N_("ticket queues") },
 		{ "user ...", N_("operators and their roles") },
+		{ "outbox send|daemon|list|retry|cancel", N_("outgoing mail: send it, watch it, retry it") },
 		{ "mailgate [--queue Q]", N_("file one email from standard input (for the mail server)") },
 		{ "mailgate quarantine ...", N_("list, show, retry or drop mail that could not be filed") },
 		{ "import mbox FILE | maildir DIR", N_("bring in mail history") },
@@ -54,6 +56,7 @@ int cli_desk(struct cli_ctx *ctx, struct desk **out)
 		struct wb_err err = { 0 };
 		if (desk_open(&ctx->cfg, ctx->db_path, ctx->agent, &ctx->desk, &err))
 			return cli_fail(&err);
+		outbox_attach(ctx->desk, &ctx->cfg); /* replies and events queue their mail */
 	}
 	*out = ctx->desk;
 	return 0;
@@ -116,6 +119,8 @@ int cli_main(int argc, char **argv)
 	else if (!strcmp(group, "contact") || !strcmp(group, "org") || !strcmp(group, "system") ||
 		 !strcmp(group, "queue") || !strcmp(group, "user"))
 		ex = cli_directory(&ctx, group, rest, rv);
+	else if (!strcmp(group, "outbox"))
+		ex = cli_outbox(&ctx, rest, rv);
 	else if (!strcmp(group, "report") || !strcmp(group, "automate"))
 		ex = !strcmp(group, "report") ? cli_report(&ctx, rest, rv) : cli_automate(&ctx, rest, rv);
 	else if (!strcmp(group, "plan") || !strcmp(group, "calendar") || !strcmp(group, "window"))

@@ -34,6 +34,7 @@ int cli_demo(struct cli_ctx *ctx, int argc, char **argv)
 	struct desk *d;
 	if ((ex = cli_desk(ctx, &d)))
 		return ex;
+	d->notify = NULL; /* the sample desk's history mails nobody */
 	struct wb_err err = { 0 };
 	struct demo_stats st;
 	if (demo_build(d, (int)n, seed, &st, &err))

@@ -330,6 +330,7 @@ int cli_import(struct cli_ctx *ctx, int argc, char **argv)
 		free(args);
 		return ex;
 	}
+	d->notify = NULL; /* imported history is acknowledged to nobody */
 	struct import_tally t;
 	memset(&t, 0, sizeof t);
 	struct wb_err err = { 0 };

@@ -3,6 +3,7 @@
 
 #include "automate.h"
 #include "i18n.h"
+#include "outbox.h"
 #include "report.h"
 #include "report_render.h"
 #include "xmalloc.h"
@@ -116,6 +117,7 @@ int cli_automate(struct cli_ctx *ctx, int argc, char **argv)
 	struct desk *d;
 	if (desk_open(&ctx->cfg, ctx->db_path, "@automation", &d, &err))
 		return cli_fail(&err);
+	outbox_attach(d, &ctx->cfg); /* escalations and reminders queue their mail */
 	struct automate_opts o;
 	automate_opts_init(&o, &ctx->cfg);
 	o.dry_run = cli_has(&cmd, "dry-run");

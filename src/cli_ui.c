@@ -18,6 +18,8 @@ int cli_ui(struct cli_ctx *ctx, int argc, char **argv)
 		return ex;
 	struct ui_options opt = { 0 };
 	opt.theme = ctx->theme;
+	opt.db_path = ctx->db_path;
+	opt.config_path = ctx->cfg.path;
 	struct wb_err err = { 0 };
 	if (ui_main(desk, &opt, &err) != WB_OK)
 		return cli_fail(&err);

@@ -29,7 +29,7 @@ static void defaults(struct wb_config *c)
 	c->hours = xstrdup("09:00-18:00");
 	c->holidays = xstrdup("");
 	c->risk = 0.75;
-	c->mail_from = xstrdup("support@localhost");
+	c->mail_from = xstrdup("support@weibao.localhost"); /* a valid From with the default domain */
 	c->mail_domain = xstrdup("weibao.localhost");
 	c->reopen_closed = true;
 	c->max_new_per_hour = 20;

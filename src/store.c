@@ -201,7 +201,10 @@ static const char *const migrations[] = {
 	"DROP INDEX tickets_risk;"
 	"CREATE INDEX tickets_running_due ON tickets(sla_due, sla_risk_at)"
 	"  WHERE status NOT IN ('resolved','closed','waiting');",
-	/* 3 -> 4: the maintenance calendar: plans with checklists, their occurrences (each becomes a
+	/* 3 -> 4: the outbox finds expired sending leases and a ticket's mail thread by index */
+	"CREATE INDEX outbox_lease ON outbox(next_attempt_at) WHERE state = 'sending';"
+	"CREATE INDEX outbox_ticket ON outbox(ticket_id, created_at);",
+	/* 4 -> 5: the maintenance calendar: plans with checklists, their occurrences (each becomes a
 	 * maintenance ticket, at most once), checklist results, maintenance windows, sent notices */
 	"CREATE TABLE plans ("
 	"  id INTEGER PRIMARY KEY,"

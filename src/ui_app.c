@@ -7,6 +7,7 @@
 #include "desk_lookup.h"
 #include "fmt.h"
 #include "i18n.h"
+#include "outbox.h"
 #include "strbuf.h"
 #include "ui_calendar.h"
 #include "ui_dashboard.h"
@@ -990,6 +991,9 @@ static void action_compose(struct ui_app *a, const int64_t *ids, size_t n, enum 
 	if (n == 1)
 		ui_draft_remove(id, kname);
 	free(text);
+	/* send it now, in a process of its own: the screen never waits for the mail server */
+	if (kind == MSG_REPLY && a->db_path)
+		outbox_kick("/proc/self/exe", a->db_path, a->config_path, NULL);
 	char *done = kind == MSG_REPLY ? xasprintf(_("Reply to #%lld queued for sending"), (long long)id)
 		: n == 1 ? xasprintf(_("Note added to #%lld"), (long long)id) : xasprintf(_("Note added to %zu tickets"), n);
 	after_change(a, WB_OK, &err, done);
@@ -1420,6 +1424,8 @@ int ui_main(struct desk *desk, const struct ui_options *opt, struct wb_err *err)
 	struct ui_app *a = &app;
 	memset(a, 0, sizeof *a);
 	a->desk = desk;
+	a->db_path = opt ? opt->db_path : NULL;
+	a->config_path = opt ? opt->config_path : NULL;
 	const char *theme = opt && opt->theme ? opt->theme : desk->cfg ? desk->cfg->theme : NULL;
 	int rc = ui_theme_load_named(&a->theme, theme, err);
 	if (rc)

@@ -40,7 +40,7 @@ stored=$(sqlite3 "$DB" "SELECT (SELECT count(*) FROM messages WHERE kind = 'inbo
 
 # 2. threading, duplicates, reopening, ratings
 msg() { # msg FROM SUBJECT MESSAGE-ID [EXTRA-HEADER] BODY
-	printf 'From: %s\r\nTo: support@localhost\r\nSubject: %s\r\nMessage-ID: <%s>\r\n%sContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n' \
+	printf 'From: %s\r\nTo: support@weibao.localhost\r\nSubject: %s\r\nMessage-ID: <%s>\r\n%sContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n' \
 		"$1" "$2" "$3" "$4" "$5"
 }
 msg "王芳 <wang.fang@example.cn>" "打印机无法连接" "m1@example.cn" "" "办公室的打印机从今天早上开始无法连接。" >"$T/m1"
@@ -71,7 +71,7 @@ gate <"$T/m6" | grep -q "rating recorded" || fail "rating not recorded"
 [ "$(sqlite3 "$DB" "SELECT score FROM ratings WHERE ticket_id = $t1")" = 5 ] || fail "rating value"
 
 # 3. safety: own address, flood, size, busy database
-msg "support@localhost" "loop" "m7@example.cn" "" "x" >"$T/m7"
+msg "support@weibao.localhost" "loop" "m7@example.cn" "" "x" >"$T/m7"
 gate <"$T/m7" | grep -q "desk's own address" || fail "mail from ourselves not held"
 printf '[mail]\nmax_new_per_hour = 3\nmax_size_mb = 1\n' >"$WEIBAO_CONFIG"
 for i in 1 2 3 4; do

@@ -1,0 +1,45 @@
+#!/bin/sh
+# Outbox throughput: N queued mails (default 500) sent in one `weibao outbox send` pass to a
+# loopback aiosmtpd (tests/smtpd.py, plain SMTP). Prints "outbox_msgs_per_sec N".
+# Usage: bench/outbox.sh [N]     (run from the source tree after `make weibao`)
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+WEIBAO=${WEIBAO:-$top/weibao}
+N=${1:-500}
+PY=/usr/bin/python3
+[ -x "$PY" ] && [ -d /usr/lib/python3/dist-packages/aiosmtpd ] || { echo "bench/outbox.sh: needs python3-aiosmtpd (make deps)" >&2; exit 77; }
+T=$(mktemp -d "${TMPDIR:-/tmp}/wbbench.XXXXXX")
+srv=""
+trap '[ -n "$srv" ] && kill "$srv" 2>/dev/null; rm -rf "$T"' EXIT
+mkfifo "$T/port"
+"$PY" "$top/tests/smtpd.py" "$T/mail" --lifetime 600 >"$T/port" 2>"$T/server.log" &
+srv=$!
+read -r port <"$T/port"
+cat >"$T/config" <<CFG
+[mail]
+from = support@weibao.example.cn
+domain = weibao.example.cn
+[smtp]
+host = 127.0.0.1
+port = $port
+tls = none
+CFG
+export WEIBAO_CONFIG="$T/config" WEIBAO_USER=bench LANG=C.UTF-8 LC_ALL=C.UTF-8
+cd "$top"
+wb() { "$WEIBAO" --db "$T/desk.db" "$@"; }
+wb ticket new --subject "软件维保方案 基准" --requester wang@example.cn --name 王丽 --body "基准测试" >/dev/null
+# N copies of the rendered acknowledgement, each with its own outbox Message-ID
+sqlite3 "$T/desk.db" "
+WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < $N)
+INSERT INTO outbox(ticket_id, email_message_id, envelope_from, raw, state, attempts, next_attempt_at, created_at)
+  SELECT ticket_id, 'bench' || i || '.' || email_message_id, envelope_from, raw, 'queued', 0, next_attempt_at, created_at
+  FROM outbox, n WHERE outbox.id = 1;
+INSERT INTO outbox_rcpt(outbox_id, addr) SELECT id, 'user' || id || '@example.cn' FROM outbox WHERE id > 1;"
+start=$(date +%s%N)
+wb outbox send >"$T/out"
+end=$(date +%s%N)
+got=$(ls "$T/mail" | grep -c '\.eml$' || true)
+[ "$got" = "$N" ] || { echo "bench/outbox.sh: the server received $got of $N mails: $(cat "$T/out")" >&2; exit 1; }
+ms=$(( (end - start) / 1000000 ))
+[ "$ms" -gt 0 ] || ms=1
+echo "outbox_msgs_per_sec $(( N * 1000 / ms ))"

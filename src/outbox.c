@@ -1,0 +1,1071 @@
+/* outbox.c — notifications into the outbox, and the sender that empties it. See outbox.h. */
+#include "outbox.h"
+
+#include "automate.h"
+#include "i18n.h"
+#include "mail_compose.h"
+#include "report.h"
+#include "smtp.h"
+#include "store_dir.h"
+#include "strbuf.h"
+#include "utf8.h"
+#include "xmalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef WB_DATADIR
+#define WB_DATADIR "/usr/local/share/weibao"
+#endif
+
+#define OUTBOX_THREAD_MAX 20 /* References: the newest this many Message-IDs of the ticket */
+
+/* ---- templates ---- */
+
+static bool is_dir(const char *p)
+{
+	struct stat st;
+	return p && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int outbox_template_path(const struct wb_config *cfg, const char *lang, const char *name, char **path,
+			 struct wb_err *err)
+{
+	*path = NULL;
+	/* languages, most wanted first: zh_CN.UTF-8 -> zh_CN, zh, (zh_CN), en */
+	char full[32] = "", base[32] = "";
+	if (lang && *lang) {
+		snprintf(full, sizeof full, "%s", lang);
+		full[strcspn(full, ".@")] = '\0';
+		snprintf(base, sizeof base, "%s", full);
+		base[strcspn(base, "_-")] = '\0';
+	}
+	const char *langs[] = { full, base, !strcmp(base, "zh") ? "zh_CN" : "", "en" };
+	/* beside the program in its source tree (./weibao run from elsewhere) */
+	char exe[4096], *beside = NULL;
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (len > 0) {
+		exe[len] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			beside = xasprintf("%s/docs/templates", exe);
+			if (!is_dir(beside))
+				xfree_str(&beside);
+		}
+	}
+	const char *dirs[] = { cfg && cfg->templates_dir && *cfg->templates_dir ? cfg->templates_dir : NULL,
+			       is_dir("docs/templates") ? "docs/templates" : NULL, beside, WB_DATADIR "/templates" };
+	for (size_t l = 0; l < sizeof langs / sizeof langs[0]; l++) {
+		if (!*langs[l] || strchr(langs[l], '/'))
+			continue;
+		for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+			if (!dirs[i])
+				continue;
+			char *p = xasprintf("%s/%s/%s.txt", dirs[i], langs[l], name);
+			if (access(p, R_OK) == 0) {
+				*path = p;
+				free(beside);
+				return WB_OK;
+			}
+			free(p);
+		}
+	}
+	free(beside);
+	return wb_err_set(err, WB_ENOTFOUND, _("no mail template '%s' in %s%s%s (set [mail] templates)"), name,
+			  dirs[0] ? dirs[0] : "", dirs[0] ? ", " : "", WB_DATADIR "/templates");
+}
+
+/* Plain last resorts when no template files are installed at all: mail still goes out. */
+static const char *builtin_template(const char *name)
+{
+	static const char *const t[][2] = {
+		{ "ack", "Subject: We received your request: {{ticket.subject}}\n\nDear {{requester.name}},\n\n"
+			 "your request is registered as ticket {{ticket.id}}. Reply to this email to add to it.\n\n"
+			 "{{desk.name}}\n" },
+		{ "reply", "Subject: Re: {{ticket.subject}}\n\n{{reply.body}}\n\n{{operator.name}}\n{{desk.name}}\n" },
+		{ "resolved", "Subject: Resolved: {{ticket.subject}}\n\nTicket {{ticket.id}} is resolved "
+			      "(fixed in: {{ticket.fixed_version}}).\nReply with a rating from 1 (poor) to 5 (excellent).\n\n"
+			      "{{desk.name}}\n" },
+		{ "sla_at_risk", "Subject: SLA at risk: {{ticket.subject}}\n\nTicket {{ticket.id}} is close to its SLA "
+				 "target.\n\n{{desk.name}}\n" },
+		{ "sla_breached", "Subject: SLA breached: {{ticket.subject}}\n\nTicket {{ticket.id}} missed its SLA "
+				  "target.\n\n{{desk.name}}\n" },
+		{ "window", "Subject: Planned maintenance: {{ticket.subject}}\n\n{{reply.body}}\n\n{{desk.name}}\n" },
+		{ "remind", "Subject: Waiting for your answer: {{ticket.subject}}\n\nTicket {{ticket.id}} waits for your "
+			    "reply. Reply to this email to go on.\n\n{{desk.name}}\n" },
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+		if (!strcmp(t[i][0], name))
+			return t[i][1];
+	return NULL;
+}
+
+static char *read_file(const char *path, struct wb_err *err)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		wb_err_set(err, WB_EIO, _("cannot read %s: %s"), path, strerror(errno));
+		return NULL;
+	}
+	struct strbuf b = STRBUF_INIT;
+	char buf[4096];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0 && b.len < TICKET_BODY_MAX)
+		strbuf_add(&b, buf, n);
+	fclose(f);
+	return strbuf_detach(&b);
+}
+
+static const char *field_value(const struct outbox_fields *f, const char *name, size_t n)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} map[] = {
+		{ "ticket.id", offsetof(struct outbox_fields, ticket_id) },
+		{ "ticket.subject", offsetof(struct outbox_fields, ticket_subject) },
+		{ "requester.name", offsetof(struct outbox_fields, requester_name) },
+		{ "operator.name", offsetof(struct outbox_fields, operator_name) },
+		{ "desk.name", offsetof(struct outbox_fields, desk_name) },
+		{ "reply.body", offsetof(struct outbox_fields, reply_body) },
+		{ "ticket.fixed_version", offsetof(struct outbox_fields, fixed_version) },
+	};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (strlen(map[i].name) == n && !memcmp(map[i].name, name, n)) {
+			const char *v = *(const char *const *)((const char *)f + map[i].off);
+			return v ? v : "";
+		}
+	return NULL;
+}
+
+static int render_text(char *text, const char *path, const struct outbox_fields *f, char **subject, char **body,
+		       struct wb_err *err);
+
+int outbox_render(const char *path, const struct outbox_fields *f, char **subject, char **body,
+		  struct wb_err *err)
+{
+	*subject = *body = NULL;
+	char *text = read_file(path, err);
+	if (!text)
+		return WB_EIO;
+	return render_text(text, path, f, subject, body, err);
+}
+
+/* Renders text (freed here); path names it in errors. */
+static int render_text(char *text, const char *path, const struct outbox_fields *f, char **subject, char **body,
+		       struct wb_err *err)
+{
+	*subject = *body = NULL;
+	if (!utf8_valid(text, strlen(text))) {
+		free(text);
+		return wb_err_set(err, WB_EINVAL, _("mail template %s is not valid UTF-8"), path);
+	}
+	struct strbuf out = STRBUF_INIT;
+	int line = 1, rc = WB_OK;
+	for (const char *p = text; *p && rc == WB_OK;) {
+		if (p[0] == '{' && p[1] == '{') {
+			const char *end = strstr(p + 2, "}}");
+			const char *a = p + 2;
+			while (a < (end ? end : a) && *a == ' ')
+				a++;
+			const char *z = end;
+			while (z && z > a && z[-1] == ' ')
+				z--;
+			const char *v = end && !memchr(a, '\n', (size_t)(z - a)) ? field_value(f, a, (size_t)(z - a)) : NULL;
+			if (!v) {
+				int len = end ? (int)(end + 2 - p) : (int)strcspn(p, "\n");
+				rc = wb_err_set(err, WB_EINVAL, _("%s:%d: unknown placeholder %.*s (known: ticket.id, ticket.subject,"
+								  " requester.name, operator.name, desk.name, reply.body,"
+								  " ticket.fixed_version)"),
+						path, line, len > 60 ? 60 : len, p);
+				break;
+			}
+			strbuf_adds(&out, v);
+			p = end + 2;
+			continue;
+		}
+		if (*p == '\n')
+			line++;
+		strbuf_addc(&out, *p++);
+	}
+	free(text);
+	char *all = strbuf_detach(&out);
+	if (rc) {
+		free(all);
+		return rc;
+	}
+	if (strncasecmp(all, "Subject:", 8) != 0) {
+		free(all);
+		return wb_err_set(err, WB_EINVAL, _("%s:1: a mail template starts with a line 'Subject: ...'"), path);
+	}
+	char *nl = strchr(all, '\n');
+	const char *rest = nl ? nl + 1 : "";
+	if (nl)
+		*nl = '\0';
+	char *s = all + 8;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	*subject = xstrdup(s);
+	utf8_flatten(*subject);
+	/* one blank line between the subject and the body is optional */
+	if (*rest == '\n')
+		rest++;
+	else if (rest[0] == '\r' && rest[1] == '\n')
+		rest += 2;
+	*body = xstrdup(rest);
+	free(all);
+	return WB_OK;
+}
+
+/* ---- queueing ---- */
+
+static const struct wb_config *cfg_of(struct desk *d, void *ctx)
+{
+	return ctx ? (const struct wb_config *)ctx : d->cfg;
+}
+
+/* True when addr is the desk's own address or one of its queues' (mail to itself loops). */
+static int is_desk_addr(struct desk *d, const struct wb_config *cfg, const char *addr, bool *own,
+			struct wb_err *err)
+{
+	*own = cfg->mail_from && !strcasecmp(cfg->mail_from, addr);
+	if (*own)
+		return WB_OK;
+	struct queue_info *q;
+	size_t n;
+	int rc = store_queue_list(d->store, &q, &n, err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		if (q[i].from_addr && !strcasecmp(q[i].from_addr, addr))
+			*own = true;
+		queue_info_clear(&q[i]);
+	}
+	free(q);
+	return WB_OK;
+}
+
+static char *from_addr_for(struct desk *d, const struct wb_config *cfg, int64_t queue_id)
+{
+	char key[32];
+	snprintf(key, sizeof key, "%lld", (long long)queue_id);
+	struct queue_info q;
+	char *from = NULL;
+	if (queue_id && store_queue_find(d->store, key, &q, NULL) == WB_OK) {
+		if (q.from_addr && *q.from_addr)
+			from = xstrdup(q.from_addr);
+		queue_info_clear(&q);
+	}
+	return from ? from : xstrdup(cfg->mail_from ? cfg->mail_from : "");
+}
+
+struct queue_req {
+	const char *tmpl;
+	const char *lang;
+	struct outbox_fields f;
+	int64_t ticket_id, queue_id, message_id;
+	const char *const *to;    /* "Name <addr>" */
+	const char *const *rcpts; /* bare addresses */
+	size_t n;
+	const struct mail_out_attachment *att;
+	size_t n_att;
+	const char *subject, *body; /* given text instead of a template (tmpl NULL) */
+};
+
+/* Renders, composes and stores one mail (inside the caller's transaction). */
+static int queue_mail(struct desk *d, const struct wb_config *cfg, const struct queue_req *q, struct wb_err *err)
+{
+	char *path = NULL, *subject = NULL, *body = NULL, *from = NULL, *raw = NULL, *mid = NULL, *tagged = NULL;
+	char **refs = NULL;
+	size_t n_refs = 0;
+	int rc = WB_OK;
+	if (!q->tmpl) {
+		subject = xstrdup(q->subject ? q->subject : "");
+		utf8_flatten(subject);
+		body = xstrdup(q->body ? q->body : "");
+		path = xstrdup("(text)");
+		goto rendered;
+	}
+	rc = outbox_template_path(cfg, q->lang, q->tmpl, &path, err);
+	struct stat st;
+	if (rc == WB_OK && strcmp(q->tmpl, "reply") != 0 && stat(path, &st) == 0 && st.st_size == 0)
+		goto out; /* an empty template file switches that notification off */
+	if (rc == WB_OK)
+		rc = outbox_render(path, &q->f, &subject, &body, err);
+	else if (rc == WB_ENOTFOUND && builtin_template(q->tmpl) &&
+		 !(cfg->templates_dir && *cfg->templates_dir)) {
+		path = xasprintf("(built-in %s)", q->tmpl);
+		rc = render_text(xstrdup(builtin_template(q->tmpl)), path, &q->f, &subject, &body, err);
+	}
+	if (rc)
+		goto out;
+rendered:
+	from = from_addr_for(d, cfg, q->queue_id);
+	if (!mail_addr_valid(from)) {
+		rc = wb_err_set(err, WB_EINVAL, _("the desk's mail address '%s' is not a valid address;"
+						  " set [mail] from in %s (or the queue's from)"),
+				from, cfg->path ? cfg->path : _("the config file"));
+		goto out;
+	}
+	char tag[64] = "";
+	if (q->ticket_id)
+		snprintf(tag, sizeof tag, "[%s%lld]", cfg->tag_prefix ? cfg->tag_prefix : "#", (long long)q->ticket_id);
+	tagged = !*tag || strstr(subject, tag) ? xstrdup(subject) : xasprintf("%s %s", subject, tag);
+	if (q->ticket_id && (rc = store_outbox_thread(d->store, q->ticket_id, OUTBOX_THREAD_MAX, &refs, &n_refs, err)))
+		goto out;
+	struct mail_out m = { 0 };
+	m.from_name = cfg->desk_name;
+	m.from_addr = from;
+	m.to = q->to;
+	m.n_to = q->n;
+	m.subject = tagged;
+	m.body = body;
+	m.signature = cfg->signature && *cfg->signature ? cfg->signature : NULL;
+	m.msgid_domain = cfg->mail_domain;
+	m.in_reply_to = n_refs ? refs[n_refs - 1] : NULL;
+	m.references = (const char *const *)refs;
+	m.n_references = n_refs;
+	m.date = clock_now();
+	m.att = q->att;
+	m.n_att = q->n_att;
+	if ((rc = mail_compose(&m, &raw, &mid, err))) {
+		wb_err_prefix(err, rc, _("mail for ticket #%lld (template %s)"), (long long)q->ticket_id, path);
+		goto out;
+	}
+	struct outbox_new o = { 0 };
+	o.ticket_id = q->ticket_id;
+	o.message_id = q->message_id;
+	o.email_message_id = mid;
+	o.envelope_from = from;
+	o.raw = raw;
+	o.rcpts = q->rcpts;
+	o.n_rcpts = q->n;
+	o.at = m.date;
+	rc = store_outbox_enqueue(d->store, &o, NULL, err);
+out:
+	for (size_t i = 0; i < n_refs; i++)
+		free(refs[i]);
+	free(refs);
+	free(path);
+	free(subject);
+	free(body);
+	free(from);
+	free(raw);
+	free(mid);
+	free(tagged);
+	return rc;
+}
+
+/* One mail to the ticket's requester from template tmpl; ev decides what is strict. */
+static int notify_requester(struct desk *d, const struct wb_config *cfg, const char *tmpl, enum desk_event ev,
+			    const struct ticket *t, int64_t message_id, const char *body, struct wb_err *err);
+
+int outbox_notify(struct desk *d, enum desk_event ev, const struct ticket *t, int64_t message_id,
+		  const char *body, void *ctx, struct wb_err *err)
+{
+	const char *tmpl = ev == DESK_EV_CREATED ? "ack" : ev == DESK_EV_REPLY ? "reply" : "resolved";
+	return notify_requester(d, cfg_of(d, ctx), tmpl, ev, t, message_id, body, err);
+}
+
+static int notify_requester(struct desk *d, const struct wb_config *cfg, const char *tmpl, enum desk_event ev,
+			    const struct ticket *t, int64_t message_id, const char *body, struct wb_err *err)
+{
+	if (!t->requester_id)
+		return WB_OK;
+	struct contact c;
+	int rc = store_contact_get(d->store, t->requester_id, &c, err);
+	if (rc)
+		return rc;
+	bool own = false;
+	if (!c.email || !*c.email)
+		goto out; /* a phone-only customer: nothing to mail */
+	if ((rc = is_desk_addr(d, cfg, c.email, &own, err)) || own)
+		goto out;
+	if (!mail_addr_valid(c.email)) {
+		/* an explicit reply must reach the customer; an acknowledgement may be skipped */
+		if (ev == DESK_EV_REPLY)
+			rc = wb_err_set(err, WB_EINVAL, _("cannot mail %s: the address is not one weibao can send to;"
+							  " correct it with: weibao contact set %lld email ADDRESS"),
+					c.email, (long long)c.id);
+		goto out;
+	}
+	char idbuf[32];
+	snprintf(idbuf, sizeof idbuf, "%lld", (long long)t->id);
+	char *to = c.name && *c.name ? xasprintf("%s <%s>", c.name, c.email) : xstrdup(c.email);
+	struct queue_req q = { 0 };
+	q.tmpl = tmpl;
+	q.lang = c.language && *c.language ? c.language : cfg->language;
+	q.f.ticket_id = idbuf;
+	q.f.ticket_subject = t->subject;
+	q.f.requester_name = c.name;
+	q.f.operator_name = d->me.name ? d->me.name : d->me.login;
+	q.f.desk_name = cfg->desk_name;
+	q.f.reply_body = ev == DESK_EV_REPLY ? body : NULL;
+	q.f.fixed_version = t->fixed_version;
+	q.ticket_id = t->id;
+	q.queue_id = t->queue_id;
+	q.message_id = ev == DESK_EV_REPLY ? message_id : 0;
+	const char *tos[] = { to };
+	const char *rcpts[] = { c.email };
+	q.to = tos;
+	q.rcpts = rcpts;
+	q.n = 1;
+	/* a reply's files go with it */
+	struct outbox_attachment *files = NULL;
+	size_t n_files = 0;
+	struct mail_out_attachment *att = NULL;
+	if (ev == DESK_EV_REPLY && message_id)
+		rc = store_outbox_attachments(d->store, message_id, &files, &n_files, err);
+	if (rc == WB_OK && n_files) {
+		att = xcalloc(n_files, sizeof *att);
+		for (size_t i = 0; i < n_files; i++) {
+			att[i].filename = files[i].filename ? files[i].filename : "attachment";
+			att[i].content_type = files[i].content_type;
+			att[i].data = files[i].data;
+			att[i].size = files[i].size;
+		}
+		q.att = att;
+		q.n_att = n_files;
+	}
+	if (rc == WB_OK)
+		rc = queue_mail(d, cfg, &q, err);
+	free(att);
+	outbox_attachments_free(&files, n_files);
+	free(to);
+out:
+	contact_clear(&c);
+	return rc;
+}
+
+int outbox_notify_sla(struct desk *d, const struct ticket *t, bool breached, int *queued, struct wb_err *err)
+{
+	const struct wb_config *cfg = d->cfg;
+	if (queued)
+		*queued = 0;
+	struct user *u = NULL;
+	size_t n = 0;
+	int rc = store_user_list(d->store, &u, &n, err);
+	if (rc)
+		return rc;
+	if ((rc = store_begin(d->store, err)))
+		goto out;
+	char idbuf[32];
+	snprintf(idbuf, sizeof idbuf, "%lld", (long long)t->id);
+	for (size_t i = 0; i < n && rc == WB_OK; i++) {
+		bool want = u[i].id == t->assignee_id || u[i].role >= ROLE_SUPERVISOR;
+		if (!want || !u[i].email || !mail_addr_valid(u[i].email))
+			continue;
+		char *to = xasprintf("%s <%s>", u[i].name ? u[i].name : u[i].login, u[i].email);
+		struct queue_req q = { 0 };
+		q.tmpl = breached ? "sla_breached" : "sla_at_risk";
+		q.lang = u[i].language && *u[i].language ? u[i].language : cfg->language;
+		q.f.ticket_id = idbuf;
+		q.f.ticket_subject = t->subject;
+		q.f.requester_name = t->requester_name;
+		q.f.operator_name = u[i].name;
+		q.f.desk_name = cfg->desk_name;
+		q.f.fixed_version = t->fixed_version;
+		q.ticket_id = t->id;
+		q.queue_id = t->queue_id;
+		const char *tos[] = { to };
+		const char *rcpts[] = { u[i].email };
+		q.to = tos;
+		q.rcpts = rcpts;
+		q.n = 1;
+		rc = queue_mail(d, cfg, &q, err);
+		if (rc == WB_OK && queued)
+			(*queued)++;
+		free(to);
+	}
+	if (rc == WB_OK)
+		rc = store_commit(d->store, err);
+	else
+		store_rollback(d->store);
+out:
+	for (size_t i = 0; i < n; i++)
+		user_clear(&u[i]);
+	free(u);
+	return rc;
+}
+
+int outbox_announce_window(struct desk *d, const char *title, const char *details, const int64_t *contact_ids,
+			   size_t n, int *queued, struct wb_err *err)
+{
+	const struct wb_config *cfg = d->cfg;
+	if (queued)
+		*queued = 0;
+	int rc = store_begin(d->store, err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < n && rc == WB_OK; i++) {
+		struct contact c;
+		if ((rc = store_contact_get(d->store, contact_ids[i], &c, err)))
+			break;
+		bool own = false;
+		if (c.email && mail_addr_valid(c.email) && (rc = is_desk_addr(d, cfg, c.email, &own, err)) == WB_OK &&
+		    !own) {
+			char *to = c.name && *c.name ? xasprintf("%s <%s>", c.name, c.email) : xstrdup(c.email);
+			struct queue_req q = { 0 };
+			q.tmpl = "window";
+			q.lang = c.language && *c.language ? c.language : cfg->language;
+			q.f.ticket_subject = title;
+			q.f.requester_name = c.name;
+			q.f.operator_name = d->me.name ? d->me.name : d->me.login;
+			q.f.desk_name = cfg->desk_name;
+			q.f.reply_body = details;
+			const char *tos[] = { to };
+			const char *rcpts[] = { c.email };
+			q.to = tos;
+			q.rcpts = rcpts;
+			q.n = 1;
+			rc = queue_mail(d, cfg, &q, err);
+			if (rc == WB_OK && queued)
+				(*queued)++;
+			free(to);
+		}
+		contact_clear(&c);
+	}
+	if (rc) {
+		store_rollback(d->store);
+		return rc;
+	}
+	return store_commit(d->store, err);
+}
+
+int outbox_automate_notify(void *ctx, enum automate_action a, const struct ticket *t, const char *target,
+			   struct wb_err *err)
+{
+	struct desk *d = ctx;
+	(void)target;
+	switch (a) {
+	case AUTO_SLA_AT_RISK:
+	case AUTO_SLA_BREACHED:
+		return outbox_notify_sla(d, t, a == AUTO_SLA_BREACHED, NULL, err);
+	case AUTO_REMIND:
+		return notify_requester(d, d->notify_ctx ? d->notify_ctx : d->cfg, "remind", DESK_EV_RESOLVED, t, 0,
+					NULL, err);
+	default:
+		return WB_OK;
+	}
+}
+
+int outbox_report_mail(void *ctx, const char *to, const char *subject, const char *body, const char *att_name,
+		       const char *att_type, const char *att, size_t att_len, struct wb_err *err)
+{
+	struct desk *d = ctx;
+	const struct wb_config *cfg = d->notify_ctx ? d->notify_ctx : d->cfg;
+	if (!cfg->smtp_host || !*cfg->smtp_host)
+		return wb_err_set(err, WB_EREFUSED, "%s", _("mail is not configured")); /* no [smtp] host */
+	char *name = NULL, *addr = NULL;
+	int rc = mail_addr_split(to, &name, &addr, err);
+	if (rc)
+		return rc;
+	struct mail_out_attachment a = { 0 };
+	a.filename = att_name ? att_name : "report";
+	a.content_type = att_type;
+	a.data = (const unsigned char *)att;
+	a.size = att_len;
+	struct queue_req q = { 0 };
+	q.subject = subject;
+	q.body = body;
+	const char *tos[] = { to };
+	const char *rcpts[] = { addr };
+	q.to = tos;
+	q.rcpts = rcpts;
+	q.n = 1;
+	if (att) {
+		q.att = &a;
+		q.n_att = 1;
+	}
+	rc = store_begin(d->store, err);
+	if (rc == WB_OK)
+		rc = queue_mail(d, cfg, &q, err);
+	if (rc == WB_OK)
+		rc = store_commit(d->store, err);
+	else
+		store_rollback(d->store);
+	free(name);
+	free(addr);
+	return rc;
+}
+
+void outbox_attach(struct desk *d, const struct wb_config *cfg)
+{
+	d->notify = outbox_notify;
+	d->notify_ctx = (void *)cfg;
+	automate_set_notifier(outbox_automate_notify, d);
+	report_set_mailer(outbox_report_mail, d);
+}
+
+/* ---- sending ---- */
+
+bool outbox_backoff(int attempts, wb_time *delay)
+{
+	wb_time waited = 0, step = 60;
+	for (int i = 1; i < attempts; i++) {
+		waited += step;
+		step = step * 2 > 3600 ? 3600 : step * 2;
+	}
+	*delay = step;
+	return attempts >= 1 && waited + step <= OUTBOX_GIVE_UP;
+}
+
+void outbox_report_clear(struct outbox_report *r)
+{
+	for (size_t i = 0; i < r->n_notices; i++)
+		free(r->notices[i]);
+	free(r->notices);
+	memset(r, 0, sizeof *r);
+}
+
+static void add_notice(struct outbox_report *r, char *line)
+{
+	r->notices = xrealloc(r->notices, (r->n_notices + 1) * sizeof *r->notices);
+	r->notices[r->n_notices++] = line;
+}
+
+/* The SMTP settings of the config, with the password (from password_command when set). */
+struct sender {
+	struct smtp_settings s;
+	char *password; /* owned */
+	bool ready;
+};
+
+static void sender_clear(struct sender *x)
+{
+	if (x->password) {
+		memset(x->password, 0, strlen(x->password));
+		free(x->password);
+	}
+	memset(x, 0, sizeof *x);
+}
+
+static int run_password_command(const char *cmd, char **out, struct wb_err *err)
+{
+	FILE *p = popen(cmd, "r");
+	if (!p)
+		return wb_err_set(err, WB_EINVAL, _("[smtp] password_command cannot run: %s"), strerror(errno));
+	char buf[1024] = "";
+	bool got = fgets(buf, sizeof buf, p) != NULL;
+	/* read the rest so the command does not die of a broken pipe */
+	char sink[256];
+	while (fgets(sink, sizeof sink, p))
+		;
+	int status = pclose(p);
+	buf[strcspn(buf, "\r\n")] = '\0';
+	if (status != 0 || !got || !buf[0]) {
+		memset(buf, 0, sizeof buf);
+		return wb_err_set(err, WB_EINVAL,
+				  status != 0 ? _("[smtp] password_command '%s' failed (exit status %d)")
+					      : _("[smtp] password_command '%s' printed no password"),
+				  cmd, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	}
+	*out = xstrdup(buf);
+	memset(buf, 0, sizeof buf);
+	return WB_OK;
+}
+
+static int sender_prepare(struct sender *x, const struct wb_config *cfg, struct wb_err *err)
+{
+	if (x->ready)
+		return WB_OK;
+	memset(&x->s, 0, sizeof x->s);
+	enum smtp_tls tls;
+	int rc = smtp_tls_parse(cfg->smtp_tls ? cfg->smtp_tls : "starttls", &tls, err);
+	if (rc)
+		return wb_err_prefix(err, rc, "[smtp] tls");
+	x->s.host = cfg->smtp_host;
+	x->s.port = cfg->smtp_port;
+	x->s.tls = tls;
+	x->s.verify = cfg->smtp_verify;
+	x->s.ca_file = cfg->smtp_ca_file && *cfg->smtp_ca_file ? cfg->smtp_ca_file : NULL;
+	x->s.user = cfg->smtp_user;
+	x->s.timeout_ms = cfg->smtp_timeout > 0 ? cfg->smtp_timeout * 1000 : 0;
+	if (cfg->smtp_user && *cfg->smtp_user) {
+		if (cfg->smtp_password_command && *cfg->smtp_password_command) {
+			if ((rc = run_password_command(cfg->smtp_password_command, &x->password, err)))
+				return rc;
+		} else if (cfg->smtp_password) {
+			x->password = xstrdup(cfg->smtp_password);
+		}
+		x->s.password = x->password;
+	}
+	x->ready = true;
+	return WB_OK;
+}
+
+struct pass {
+	struct desk *d;
+	const struct wb_config *cfg;
+	const struct outbox_send_opts *o;
+	struct outbox_report *r;
+	struct sender snd;
+	wb_time now;
+};
+
+/* Writes one message to DIR/NNNNNN.eml (complete or not at all). */
+static int write_eml(const char *dir, const struct outbox_item *it, char **path, struct wb_err *err)
+{
+	*path = xasprintf("%s/%06lld.eml", dir, (long long)it->id);
+	char *tmp = xasprintf("%s.tmp", *path);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int rc = WB_OK;
+	if (fd < 0) {
+		rc = wb_err_set(err, WB_EIO, _("cannot write %s: %s"), tmp, strerror(errno));
+	} else {
+		size_t len = strlen(it->raw), off = 0;
+		while (off < len) {
+			ssize_t w = write(fd, it->raw + off, len - off);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0) {
+				rc = wb_err_set(err, WB_EIO, _("cannot write %s: %s"), tmp, strerror(errno));
+				break;
+			}
+			off += (size_t)w;
+		}
+		if (close(fd) != 0 && rc == WB_OK)
+			rc = wb_err_set(err, WB_EIO, _("cannot write %s: %s"), tmp, strerror(errno));
+		if (rc == WB_OK && rename(tmp, *path) != 0)
+			rc = wb_err_set(err, WB_EIO, _("cannot write %s: %s"), *path, strerror(errno));
+		if (rc)
+			unlink(tmp);
+	}
+	free(tmp);
+	if (rc)
+		xfree_str(path);
+	return rc;
+}
+
+/* A visible event on the ticket and the audit log: a recipient failed for good. */
+static int failure_event(struct pass *p, const struct outbox_item *it, const char *line, struct wb_err *err)
+{
+	if (!it->ticket_id)
+		return WB_OK;
+	struct message_new m = { 0 };
+	m.ticket_id = it->ticket_id;
+	m.kind = MSG_EVENT;
+	m.author_user_id = p->d->me.id;
+	m.body = line;
+	m.created_at = p->now;
+	int rc = store_message_add(p->d->store, &m, NULL, err);
+	if (rc == WB_OK)
+		rc = store_audit_add(p->d->store, p->d->me.id, it->ticket_id, "mail failed", NULL, line, err);
+	return rc;
+}
+
+static char *rcpt_line(const struct outbox_item *it, const char *addr, int code, const char *reply)
+{
+	if (it->ticket_id)
+		return xasprintf(_("mail to %s failed for ticket #%lld (outbox %lld): %d %s"), addr,
+				 (long long)it->ticket_id, (long long)it->id, code, reply ? reply : "");
+	return xasprintf(_("mail to %s failed (outbox %lld): %d %s"), addr, (long long)it->id, code,
+			 reply ? reply : "");
+}
+
+/* Records what one SMTP session did to a claimed message, in one transaction. */
+static int record(struct pass *p, const struct outbox_item *it, const struct smtp_result *res, int send_rc,
+		  const char *problem, struct wb_err *err)
+{
+	struct store *s = p->d->store;
+	int rc = store_begin(s, err);
+	if (rc)
+		return rc;
+	wb_time delay = 0;
+	bool keep_trying = outbox_backoff(it->attempts, &delay);
+	bool any_retry = false, any_failed = false;
+	char *first_failure = NULL;
+	char **lines = NULL;
+	size_t n_lines = 0;
+	for (size_t i = 0; i < it->n_rcpt && rc == WB_OK; i++) {
+		const char *addr = it->rcpt[i].addr;
+		enum smtp_outcome oc = SMTP_TEMPFAIL;
+		int code = 0;
+		const char *reply = problem;
+		if (send_rc == WB_OK && i < res->n_rcpt) {
+			oc = res->rcpt[i].outcome;
+			code = res->rcpt[i].code;
+			reply = res->rcpt[i].reply && *res->rcpt[i].reply ? res->rcpt[i].reply : res->reply;
+			if (oc != SMTP_SENT && code >= 200 && code < 300 && res->code) {
+				/* the recipient was taken but the message was not: DATA's reply decides */
+				code = res->code;
+				reply = res->reply;
+			}
+		}
+		enum outbox_state st = oc == SMTP_SENT ? OUTBOX_SENT : oc == SMTP_PERMFAIL ? OUTBOX_FAILED : OUTBOX_RETRYING;
+		char *gave_up = NULL;
+		if (st == OUTBOX_RETRYING && !keep_trying) {
+			st = OUTBOX_FAILED;
+			gave_up = xasprintf(_("gave up after %d attempts: %s"), it->attempts, reply ? reply : "");
+			reply = gave_up;
+		}
+		if (st == OUTBOX_RETRYING)
+			any_retry = true;
+		if (st == OUTBOX_FAILED) {
+			any_failed = true;
+			char *line = rcpt_line(it, addr, code, reply);
+			if (!first_failure)
+				first_failure = xasprintf("%s: %d %s", addr, code, reply ? reply : "");
+			lines = xrealloc(lines, (n_lines + 1) * sizeof *lines);
+			lines[n_lines++] = line;
+			rc = failure_event(p, it, line, err);
+		}
+		if (rc == WB_OK)
+			rc = store_outbox_rcpt_set(s, it->id, addr, st, code, reply, err);
+		free(gave_up);
+	}
+	enum outbox_state final = any_retry ? OUTBOX_RETRYING : any_failed ? OUTBOX_FAILED : OUTBOX_SENT;
+	/* a message whose recipients all failed earlier and none is left (should not happen) */
+	const char *last = final == OUTBOX_RETRYING ? (problem ? problem : res && res->reply ? res->reply : NULL)
+						    : first_failure;
+	char *retry_err = NULL;
+	if (final == OUTBOX_RETRYING && send_rc == WB_OK && res->code)
+		last = retry_err = xasprintf("%d %s", res->code, res->reply ? res->reply : "");
+	if (rc == WB_OK)
+		rc = store_outbox_finish(s, it->id, it->attempts, final,
+					 final == OUTBOX_RETRYING ? p->now + delay : it->next_attempt_at, last,
+					 final == OUTBOX_SENT ? p->now : 0, err);
+	if (rc == WB_OK)
+		rc = store_commit(s, err);
+	else
+		store_rollback(s);
+	if (rc == WB_OK) {
+		if (final == OUTBOX_SENT)
+			p->r->sent++;
+		else if (final == OUTBOX_RETRYING)
+			p->r->retrying++;
+		else
+			p->r->failed++;
+		for (size_t i = 0; i < n_lines; i++)
+			add_notice(p->r, lines[i]);
+	} else {
+		for (size_t i = 0; i < n_lines; i++)
+			free(lines[i]);
+	}
+	free(lines);
+	free(first_failure);
+	free(retry_err);
+	return rc;
+}
+
+static int record_written(struct pass *p, const struct outbox_item *it, const char *path, struct wb_err *err)
+{
+	struct store *s = p->d->store;
+	int rc = store_begin(s, err);
+	if (rc)
+		return rc;
+	char *note = xasprintf(_("written to %s"), path);
+	for (size_t i = 0; i < it->n_rcpt && rc == WB_OK; i++)
+		rc = store_outbox_rcpt_set(s, it->id, it->rcpt[i].addr, OUTBOX_SENT, 0, note, err);
+	if (rc == WB_OK)
+		rc = store_outbox_finish(s, it->id, it->attempts, OUTBOX_SENT, it->next_attempt_at, NULL, p->now, err);
+	free(note);
+	if (rc == WB_OK)
+		rc = store_commit(s, err);
+	else
+		store_rollback(s);
+	if (rc == WB_OK)
+		p->r->written++;
+	return rc;
+}
+
+/* Gives back claimed messages [from, n) untried. */
+static void unclaim_rest(struct pass *p, struct outbox_item *v, size_t from, size_t n, const char *why)
+{
+	for (size_t i = from; i < n; i++)
+		store_outbox_unclaim(p->d->store, v[i].id, v[i].attempts, p->now, why, NULL);
+}
+
+/* Sends one claimed message. Returns WB_OK to go on, WB_ETEMP when the pass should stop
+ * (server unreachable), or a settings error. */
+static int send_one(struct pass *p, struct outbox_item *it, struct wb_err *err)
+{
+	if (p->o && p->o->to_dir) {
+		char *path;
+		int rc = write_eml(p->o->to_dir, it, &path, err);
+		if (rc == WB_OK) {
+			rc = record_written(p, it, path, err);
+			free(path);
+		}
+		return rc;
+	}
+	int rc = sender_prepare(&p->snd, p->cfg, err);
+	if (rc)
+		return rc;
+	const char **rcpts = xcalloc(it->n_rcpt ? it->n_rcpt : 1, sizeof *rcpts);
+	for (size_t i = 0; i < it->n_rcpt; i++)
+		rcpts[i] = it->rcpt[i].addr;
+	struct smtp_result res;
+	struct wb_err e = { 0 };
+	int send_rc = it->n_rcpt ? smtp_send(&p->snd.s, it->envelope_from, rcpts, it->n_rcpt, it->raw, &res, &e)
+				 : (memset(&res, 0, sizeof res), WB_OK);
+	free(rcpts);
+	if (send_rc == WB_EREFUSED || send_rc == WB_EINVAL) {
+		smtp_result_clear(&res);
+		*err = e;
+		return send_rc;
+	}
+	rc = record(p, it, &res, send_rc, send_rc == WB_OK ? NULL : e.msg, err);
+	smtp_result_clear(&res);
+	if (rc == WB_ECONFLICT)
+		rc = WB_OK; /* another sender owns it now */
+	if (rc == WB_OK && send_rc != WB_OK) {
+		snprintf(p->r->problem, sizeof p->r->problem, "%s", e.msg);
+		return WB_ETEMP;
+	}
+	return rc;
+}
+
+int outbox_send_pass(struct desk *d, const struct outbox_send_opts *o, struct outbox_report *r,
+		     struct wb_err *err)
+{
+	memset(r, 0, sizeof *r);
+	struct pass p = { 0 };
+	p.d = d;
+	p.cfg = d->cfg;
+	p.o = o;
+	p.r = r;
+	bool to_dir = o && o->to_dir;
+	int rc = WB_OK;
+	if (to_dir && !is_dir(o->to_dir))
+		rc = wb_err_set(err, WB_EIO, _("no folder %s to write mail to"), o->to_dir);
+	if (rc == WB_OK && !to_dir && (!d->cfg->smtp_host || !*d->cfg->smtp_host))
+		r->no_smtp = true;
+	size_t batch = o && o->batch ? o->batch : 25;
+	/* a claim must outlive the slowest session it may wait for (every step timing out) */
+	wb_time lease = OUTBOX_LEASE;
+	if (!to_dir && (wb_time)d->cfg->smtp_timeout * 8 + 60 > lease)
+		lease = (wb_time)d->cfg->smtp_timeout * 8 + 60;
+	while (rc == WB_OK && !r->no_smtp) {
+		p.now = clock_now();
+		struct outbox_item *v;
+		size_t n;
+		if ((rc = store_outbox_claim(d->store, p.now, lease, batch, &v, &n, err)))
+			break;
+		if (n == 0) {
+			free(v);
+			break;
+		}
+		wb_time claimed = p.now;
+		size_t i = 0;
+		for (; i < n && rc == WB_OK; i++) {
+			p.now = clock_now();
+			if (p.now - claimed > lease / 2) {
+				/* slow going: give the rest back before another sender may take them */
+				unclaim_rest(&p, v, i, n, NULL);
+				break;
+			}
+			rc = send_one(&p, &v[i], err);
+		}
+		if (rc == WB_ETEMP) {
+			unclaim_rest(&p, v, i, n, r->problem);
+			rc = WB_OK;
+			outbox_items_free(&v, n);
+			break;
+		}
+		if (rc)
+			unclaim_rest(&p, v, i - 1, n, err ? err->msg : NULL);
+		outbox_items_free(&v, n);
+	}
+	sender_clear(&p.snd);
+	struct outbox_counts c;
+	if (store_outbox_counts(d->store, &c, NULL) == WB_OK)
+		r->waiting = c.n[OUTBOX_QUEUED] + c.n[OUTBOX_RETRYING];
+	return rc;
+}
+
+/* ---- background sending ---- */
+
+int outbox_kick(const char *program, const char *db_path, const char *config_path, struct wb_err *err)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return wb_err_set(err, WB_EIO, _("cannot start the mail sender: %s"), strerror(errno));
+	if (pid == 0) {
+		/* the middle process exits at once; its child is adopted by init (no zombie) */
+		setsid();
+		if (fork() != 0)
+			_exit(0);
+		int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (fd >= 0) {
+			dup2(fd, 0);
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		const char *argv[9];
+		int n = 0;
+		argv[n++] = "weibao";
+		argv[n++] = "--db";
+		argv[n++] = db_path;
+		if (config_path) {
+			argv[n++] = "--config";
+			argv[n++] = config_path;
+		}
+		argv[n++] = "outbox";
+		argv[n++] = "send";
+		argv[n] = NULL;
+		execv(program, (char *const *)argv);
+		_exit(127);
+	}
+	int status;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return WB_OK;
+}
+
+/* ---- the daemon ---- */
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL); /* a signal ends it early: the caller looks at *stop */
+}
+
+int outbox_daemon(struct desk *d, const struct outbox_send_opts *o, volatile sig_atomic_t *stop,
+		  outbox_pass_fn on_pass, void *ctx, struct wb_err *err)
+{
+	int64_t seen = 0;
+	while (!*stop) {
+		if (desk_data_version(d, &seen, err))
+			return err ? err->code : WB_EDB;
+		struct outbox_report r;
+		struct wb_err e = { 0 };
+		int rc = outbox_send_pass(d, o, &r, &e);
+		if (on_pass)
+			on_pass(&r, rc, &e, ctx);
+		bool trouble = rc != WB_OK || r.problem[0] || r.no_smtp;
+		outbox_report_clear(&r);
+		wb_time due = 0;
+		if (store_outbox_next_due(d->store, &due, err))
+			return err ? err->code : WB_EDB;
+		/* waits count on the real clock (WEIBAO_NOW may hold clock_now still) */
+		int quiet_ticks = trouble ? 120 : 0; /* a minute of 500 ms naps */
+		for (;;) {
+			if (*stop)
+				return WB_OK;
+			sleep_ms(500);
+			if (quiet_ticks > 0 && --quiet_ticks > 0)
+				continue;
+			if (due && due <= clock_now())
+				break;
+			int64_t v;
+			if (desk_data_version(d, &v, err))
+				return err ? err->code : WB_EDB;
+			if (v != seen)
+				break;
+			/* another process may have queued mail due later than our last look */
+			if (trouble)
+				break;
+		}
+	}
+	return WB_OK;
+}
