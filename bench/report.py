@@ -97,6 +97,14 @@ def main():
         f = figs.get(key)
         if f:
             row("queries", label, "%s; %d rows" % (ms(f["raw_ms"]), f["rows"]), "", "-")
+    f = figs.get("report_quarter")
+    if f and f.get("rows"):
+        row("queries", "evaluation report of quarter %s (issue 9)" % f.get("note", "?"),
+            "%s; raw %.1f ms" % (ms(f["store_ms"]), f.get("raw_ms", {}).get("median", 0)),
+            "< 1000 ms", judge(f["store_ms"]["median"] < 1000))
+    else:
+        row("queries", "evaluation report of a quarter", "not produced", "", "MISSING")
+        missing.append("query report_quarter")
     if figs.get("open_ticket_50", {}).get("rows") != 50:
         missing.append("ticket with 50 messages")
     if not q.get("deep_page_matches_offset", False):

@@ -146,6 +146,17 @@ int desk_rating_add(struct desk *d, int64_t id, int score, const char *source, s
 /* The SLA state of a ticket now (for lists and views). */
 enum sla_state desk_ticket_sla(const struct desk *d, const struct ticket *t, wb_time now);
 
+/* Saved searches: a named list filter (and subject text) kept per operator. */
+struct saved_view {
+	char *name;
+	struct ticket_filter filter;  /* filter.text points into text */
+	char *text;
+};
+int desk_view_save(struct desk *d, const char *name, const struct ticket_filter *f, struct wb_err *err);
+int desk_view_delete(struct desk *d, const char *name, struct wb_err *err);
+int desk_view_list(struct desk *d, struct saved_view **out, size_t *n, struct wb_err *err);
+void desk_views_free(struct saved_view **v, size_t n);
+
 /* Finds or creates the contact for an email address (name used when creating; unknown
  * senders' domains map to an organisation). Inside the caller's transaction. */
 int desk_contact_for_email(struct desk *d, const char *email, const char *name, int64_t *id,

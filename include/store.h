@@ -46,6 +46,11 @@ int store_is_empty(struct store *s, bool *empty, struct wb_err *err);
 int store_setting_get(struct store *s, const char *key, char **value, struct wb_err *err);
 int store_setting_set(struct store *s, const char *key, const char *value, struct wb_err *err);
 
+/* Every setting whose key starts with prefix, in key order: keys[i]/values[i], caller frees
+ * each string and both arrays. */
+int store_setting_list(struct store *s, const char *prefix, char ***keys, char ***values, size_t *n,
+		       struct wb_err *err);
+
 /* Append-only audit log: who (user id), which ticket (0 for none), what, old and new value. */
 int store_audit_add(struct store *s, int64_t user_id, int64_t ticket_id, const char *what,
 		    const char *old_value, const char *new_value, struct wb_err *err);

@@ -14,6 +14,7 @@
 struct ui_view {
 	char *title;
 	struct ticket_filter filter;
+	char *text;         /* a saved search's subject text, or NULL */
 	bool section;       /* a heading line ("Queues"), not selectable */
 };
 

@@ -906,3 +906,102 @@ int desk_rating_add(struct desk *d, int64_t id, int score, const char *source, s
 	}
 	return store_commit(d->store, err);
 }
+
+/* ---- saved searches ---- */
+
+static char *view_key(const struct desk *d, const char *name)
+{
+	return xasprintf("view:%s:%s", d->me.login, name ? name : "");
+}
+
+int desk_view_save(struct desk *d, const char *name, const struct ticket_filter *f, struct wb_err *err)
+{
+	if (!name || !*name || ticket_subject_check(name, NULL) != WB_OK || strlen(name) > 60)
+		return wb_err_set(err, WB_EINVAL, _("'%s' is not a name for a saved search"), name ? name : "");
+	/* one line: the filter's fields, then the subject text after a '|' */
+	char *value = xasprintf("1 %u %lld %lld %d %d %lld %lld %d|%s", f->status_mask, (long long)f->queue_id,
+				(long long)f->assignee_id, f->unassigned, f->kind, (long long)f->requester_id,
+				(long long)f->org_id, f->sla, f->text ? f->text : "");
+	char *key = view_key(d, name);
+	int rc = store_begin(d->store, err);
+	if (rc == WB_OK)
+		rc = store_setting_set(d->store, key, value, err);
+	if (rc == WB_OK)
+		rc = store_audit_add(d->store, d->me.id, 0, "saved search", NULL, name, err);
+	if (rc == WB_OK)
+		rc = store_commit(d->store, err);
+	else
+		store_rollback(d->store);
+	free(key);
+	free(value);
+	return rc;
+}
+
+int desk_view_delete(struct desk *d, const char *name, struct wb_err *err)
+{
+	char *key = view_key(d, name);
+	char *old = NULL;
+	int rc = store_setting_get(d->store, key, &old, err);
+	if (rc == WB_OK && !old)
+		rc = wb_err_set(err, WB_ENOTFOUND, _("no saved search '%s'"), name);
+	if (rc == WB_OK)
+		rc = store_setting_set(d->store, key, NULL, err);
+	free(old);
+	free(key);
+	return rc;
+}
+
+int desk_view_list(struct desk *d, struct saved_view **out, size_t *n, struct wb_err *err)
+{
+	char *prefix = view_key(d, NULL);
+	char **keys, **values;
+	size_t cnt;
+	int rc = store_setting_list(d->store, prefix, &keys, &values, &cnt, err);
+	size_t plen = strlen(prefix);
+	free(prefix);
+	if (rc)
+		return rc;
+	struct saved_view *v = cnt ? xcalloc(cnt, sizeof *v) : NULL;
+	size_t k = 0;
+	for (size_t i = 0; i < cnt; i++) {
+		struct ticket_filter f;
+		ticket_filter_init(&f);
+		long long q, a, r, o;
+		int un, kind, sla, used = 0;
+		const char *bar = strchr(values[i], '|');
+		if (bar && sscanf(values[i], "1 %u %lld %lld %d %d %lld %lld %d%n", &f.status_mask, &q, &a, &un, &kind,
+				  &r, &o, &sla, &used) == 8) {
+			f.queue_id = q;
+			f.assignee_id = a;
+			f.unassigned = un != 0;
+			f.kind = kind;
+			f.requester_id = r;
+			f.org_id = o;
+			f.sla = sla;
+			v[k].name = xstrdup(keys[i] + plen);
+			v[k].text = *(bar + 1) ? xstrdup(bar + 1) : NULL;
+			f.text = v[k].text;
+			v[k].filter = f;
+			k++;
+		}
+		free(keys[i]);
+		free(values[i]);
+	}
+	free(keys);
+	free(values);
+	*out = v;
+	*n = k;
+	return WB_OK;
+}
+
+void desk_views_free(struct saved_view **v, size_t n)
+{
+	if (!v || !*v)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free((*v)[i].name);
+		free((*v)[i].text);
+	}
+	free(*v);
+	*v = NULL;
+}

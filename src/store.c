@@ -712,6 +712,31 @@ int store_setting_set(struct store *s, const char *key, const char *value, struc
 	return rc;
 }
 
+int store_setting_list(struct store *s, const char *prefix, char ***keys, char ***values, size_t *n,
+		       struct wb_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = sp_prepare(s, "SELECT key, value FROM settings WHERE key >= ?1 AND key < ?1 || x'ff'"
+			       " ORDER BY key", &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+	char **k = NULL, **v = NULL;
+	size_t cnt = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		k = xrealloc(k, (cnt + 1) * sizeof *k);
+		v = xrealloc(v, (cnt + 1) * sizeof *v);
+		k[cnt] = sp_col_text(st, 0);
+		v[cnt] = sp_col_text(st, 1);
+		cnt++;
+	}
+	sqlite3_finalize(st);
+	*keys = k;
+	*values = v;
+	*n = cnt;
+	return rc == SQLITE_DONE ? WB_OK : sp_fail(s, rc, err);
+}
+
 int store_audit_add(struct store *s, int64_t user_id, int64_t ticket_id, const char *what,
 		    const char *old_value, const char *new_value, struct wb_err *err)
 {

@@ -154,8 +154,10 @@ void ui_draft_remove(int64_t ticket_id, const char *kind)
 
 static void views_free(struct ui_app *a)
 {
-	for (size_t i = 0; i < a->nviews; i++)
+	for (size_t i = 0; i < a->nviews; i++) {
 		free(a->views[i].title);
+		free(a->views[i].text);
+	}
 	free(a->views);
 	a->views = NULL;
 	a->nviews = 0;
@@ -195,13 +197,27 @@ static void views_build(struct ui_app *a)
 	view_add(a, _("Kinds"), true);
 	for (int k = 0; k < KIND_COUNT; k++)
 		view_add(a, ticket_kind_label((enum ticket_kind)k), false)->filter.kind = k;
+	struct saved_view *sv = NULL;
+	size_t ns = 0;
+	if (desk_view_list(a->desk, &sv, &ns, &err) == WB_OK && ns) {
+		view_add(a, _("Saved searches"), true);
+		for (size_t i = 0; i < ns; i++) {
+			struct ui_view *v = view_add(a, sv[i].name, false);
+			v->filter = sv[i].filter;
+			v->text = sv[i].text;
+			sv[i].text = NULL;
+			v->filter.text = NULL;
+		}
+	}
+	desk_views_free(&sv, ns);
 }
 
 static void apply_view(struct ui_app *a)
 {
 	a->filter = a->views[a->view].filter;
 	a->filter.now = clock_now();
-	a->filter.text = a->filter_text;
+	/* a saved search brings its own text; typing '/' narrows further only in other views */
+	a->filter.text = a->views[a->view].text ? a->views[a->view].text : a->filter_text;
 	ui_list_clear_marks(a->list);
 	int rc = ui_list_load(a->list);
 	if (rc)
@@ -1132,7 +1148,7 @@ static void filter_loop(struct ui_app *a)
 
 static const char *const commands[] = {
 	"open", "take", "status", "assign", "note", "reply", "priority", "kind", "queue", "call", "close",
-	"theme", "sort", "view", "refresh", "help", "quit", "dashboard", "calendar",
+	"theme", "sort", "view", "refresh", "help", "quit", "dashboard", "save", "unsave", "calendar",
 };
 
 static void run_command(struct ui_app *a, char *line)
@@ -1183,6 +1199,24 @@ static void run_command(struct ui_app *a, char *line)
 	} else if (!strcmp(cmd, "calendar")) {
 		ui_calendar_run(a);
 		layout(a);
+	} else if (!strcmp(cmd, "save") || !strcmp(cmd, "unsave")) {
+		/* :save NAME keeps the current view and '/' text as a saved search in the side list */
+		bool save = !strcmp(cmd, "save");
+		int rc = save ? desk_view_save(a->desk, arg, &a->filter, &err) : desk_view_delete(a->desk, arg, &err);
+		if (rc != WB_OK) {
+			ui_app_error(a, &err);
+			return;
+		}
+		size_t keep = a->view;
+		views_build(a);
+		a->view = keep < a->nviews ? keep : 0;
+		if (save) /* saved searches come last: pick the last view of that name */
+			for (size_t i = 0; i < a->nviews; i++)
+				if (!a->views[i].section && !strcmp(a->views[i].title, arg))
+					a->view = i;
+		apply_view(a);
+		layout(a);
+		ui_app_message(a, ROLE_MESSAGE, save ? _("Saved search '%s'") : _("Removed saved search '%s'"), arg);
 	} else if (!strcmp(cmd, "refresh")) {
 		ui_app_refresh(a, true);
 	} else if (!strcmp(cmd, "call")) {
