@@ -29,6 +29,11 @@
  * and must outlive d. */
 void outbox_attach(struct desk *d, const struct wb_config *cfg);
 
+/* The plan_mail_fn of the maintenance calendar: queues one notice to the contact (nothing when
+ * the contact has no address), inside the caller's transaction. */
+int outbox_plan_mail(struct desk *d, const struct contact *to, const char *subject, const char *body, void *ctx,
+		     struct wb_err *err);
+
 /* The report_mail_fn (ctx: the struct desk): queues one mail with the report attached, no
  * ticket. WB_EREFUSED "mail is not configured" when no [smtp] host is set. */
 int outbox_report_mail(void *ctx, const char *to, const char *subject, const char *body, const char *att_name,

@@ -62,6 +62,7 @@ struct ui_app {
 	char *filter_text;       /* the '/' narrowing, or NULL */
 	struct ui_list *list;
 	struct ticket_counts counts;
+	int maint_open, maint_missed;   /* today's maintenance tasks (plan_today_counts) */
 	bool counts_stale;       /* the data moved: count again, at most once a second */
 	long long counts_ms;     /* when the counts were last read (monotonic ms) */
 	int64_t data_version;

@@ -598,6 +598,33 @@ int outbox_report_mail(void *ctx, const char *to, const char *subject, const cha
 	return rc;
 }
 
+int outbox_plan_mail(struct desk *d, const struct contact *to, const char *subject, const char *body, void *ctx,
+		     struct wb_err *err)
+{
+	(void)ctx;
+	if (!to->email || !*to->email)
+		return WB_OK;
+	const struct wb_config *cfg = d->notify_ctx ? d->notify_ctx : d->cfg;
+	char *spec = to->name && *to->name ? xasprintf("%s <%s>", to->name, to->email) : xstrdup(to->email);
+	struct queue_req q = { 0 };
+	q.subject = subject;
+	q.body = body;
+	const char *tos[] = { spec };
+	const char *rcpts[] = { to->email };
+	q.to = tos;
+	q.rcpts = rcpts;
+	q.n = 1;
+	int rc = store_begin(d->store, err);
+	if (rc == WB_OK)
+		rc = queue_mail(d, cfg, &q, err);
+	if (rc == WB_OK)
+		rc = store_commit(d->store, err);
+	else
+		store_rollback(d->store);
+	free(spec);
+	return rc;
+}
+
 void outbox_attach(struct desk *d, const struct wb_config *cfg)
 {
 	d->notify = outbox_notify;

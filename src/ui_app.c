@@ -8,6 +8,7 @@
 #include "fmt.h"
 #include "i18n.h"
 #include "outbox.h"
+#include "plan.h"
 #include "strbuf.h"
 #include "ui_calendar.h"
 #include "ui_dashboard.h"
@@ -445,8 +446,11 @@ static void draw_top(struct ui_app *a)
 		else
 			snprintf(n[i], sizeof n[i], "%lld", (long long)vals[i]);
 	}
-	char *right = xasprintf(_("%s │ mine %s · unassigned %s · at risk %s · breached %s │ %s "), who, n[0], n[1],
-				n[2], n[3], clock_s);
+	char *maint = a->maint_open || a->maint_missed
+		? xasprintf(_(" · maintenance %d open, %d missed"), a->maint_open, a->maint_missed) : xstrdup("");
+	char *right = xasprintf(_("%s │ mine %s · unassigned %s · at risk %s · breached %s%s │ %s "), who, n[0], n[1],
+				n[2], n[3], maint, clock_s);
+	free(maint);
 	int rw = utf8_width(right);
 	if (rw > a->cols)
 		rw = a->cols;
@@ -579,6 +583,8 @@ static void load_counts(struct ui_app *a)
 	a->counts_ms = mono_ms();
 	if (desk_counts(a->desk, &a->counts, &err) != WB_OK)
 		ui_app_error(a, &err);
+	if (plan_today_counts(a->desk, &a->maint_open, &a->maint_missed, NULL) != WB_OK)
+		a->maint_open = a->maint_missed = 0;
 	a->dirty |= UI_DIRTY_TOP;
 }
 

@@ -119,22 +119,31 @@ start 80 24 LANGUAGE=zh_CN WEIBAO_LOCALEDIR="$T/locale"
 wait_for "Welcome"
 send D
 wait_for "响应与解决时间"
-python3 - "$T/screen" <<'PY' || fail "Chinese labels moved the figures"
-import sys, unicodedata
-def col(line, sub):
-    i = line.index(sub)
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line[:i])
-rows = open(sys.argv[1], encoding="utf-8").read().split("\n")
-def row(prefix):
-    return next(r for r in rows if r.startswith(prefix))
-want = col(row(" feature request"), " / ")
-for p in (" 缺陷", " 安全更新", " support question"):
-    got = col(row(p), " / ")
-    if got != want:
-        sys.exit("%s: ' / ' at column %d, want %d" % (p, got, want))
-if col(row("新建 / 关闭"), "响应与解决时间") != 40:
-    sys.exit("the right-hand block does not start at column 40")
-PY
+# the screen may still be drawing when the heading appears: look again for a moment
+aligned=0
+tries=0
+while [ $aligned = 0 ] && [ $tries -lt 30 ]; do
+	screen
+	/usr/bin/python3 - "$T/screen" <<-'PY' 2>"$T/align.err" && aligned=1
+	import sys, unicodedata
+	def col(line, sub):
+	    i = line.index(sub)
+	    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line[:i])
+	rows = open(sys.argv[1], encoding="utf-8").read().split("\n")
+	def row(prefix):
+	    return next(r for r in rows if r.startswith(prefix))
+	want = col(row(" feature request"), " / ")
+	for p in (" 缺陷", " 安全更新", " support question"):
+	    got = col(row(p), " / ")
+	    if got != want:
+	        sys.exit("%s: ' / ' at column %d, want %d" % (p, got, want))
+	if col(row("新建 / 关闭"), "响应与解决时间") != 40:
+	    sys.exit("the right-hand block does not start at column 40")
+	PY
+	tries=$((tries + 1))
+	[ $aligned = 1 ] || sleep 0.1
+done
+[ $aligned = 1 ] || fail "Chinese labels moved the figures: $(tail -1 "$T/align.err")"
 send Escape q
 [ "$(wait_exit)" = 0 ] || fail "exit status"
 exit 0
