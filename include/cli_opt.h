@@ -31,6 +31,9 @@ int cli_parse(struct cli_cmd *cmd, int argc, char **argv, char ***args, int *nar
 const char *cli_get(const struct cli_cmd *cmd, const char *name);
 bool cli_has(const struct cli_cmd *cmd, const char *name);
 void cli_usage(const struct cli_cmd *cmd, FILE *out);
+/* Prints a help table: each row's left column padded to `width` cells, then its N_() text
+ * translated. */
+void cli_help_rows(FILE *out, const char *const (*rows)[2], size_t n, int width);
 
 /* The shared state of one weibao run, set up by cli.c. */
 struct cli_ctx {

@@ -42,11 +42,7 @@ static void main_help(FILE *out)
 		{ "demo [--tickets N]", N_("fill the database with a realistic sample desk") },
 		{ "--version", N_("print the version") },
 	};
-	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
-		char *p = utf8_pad(lines[i][0], 36);
-		fprintf(out, "  %s %s\n", p, _(lines[i][1]));
-		free(p);
-	}
+	cli_help_rows(out, lines, sizeof lines / sizeof lines[0], 36);
 	fprintf(out, "\n%s\n", _("Each command takes --help. Exit status: 0 done, 1 refused or not found, 2 usage error."));
 }
 

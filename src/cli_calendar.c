@@ -562,11 +562,7 @@ static void plan_help(FILE *out)
 		{ "done TICKET ITEM --result R", N_("tick a checklist item of a maintenance task (ok, failed, note)") },
 		{ "checklist TICKET", N_("show who ticked what on a maintenance task") },
 	};
-	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
-		char *p = utf8_pad(lines[i][0], 30);
-		fprintf(out, "  %s %s\n", p, _(lines[i][1]));
-		free(p);
-	}
+	cli_help_rows(out, lines, sizeof lines / sizeof lines[0], 30);
 }
 
 int cli_plan(struct cli_ctx *ctx, int argc, char **argv)

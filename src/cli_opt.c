@@ -28,6 +28,15 @@ void cli_usage(const struct cli_cmd *cmd, FILE *out)
 	fprintf(out, "  %-26s %s\n", "--help", _("show this help"));
 }
 
+void cli_help_rows(FILE *out, const char *const (*rows)[2], size_t n, int width)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *p = utf8_pad(rows[i][0], width);
+		fprintf(out, "  %s %s\n", p, _(rows[i][1]));
+		free(p);
+	}
+}
+
 int cli_usage_error(const char *fmt, ...)
 {
 	va_list ap;

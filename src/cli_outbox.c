@@ -377,11 +377,7 @@ static void outbox_help(FILE *out)
 		{ "retry ID", N_("send a failed mail again") },
 		{ "cancel ID", N_("do not send a mail") },
 	};
-	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
-		char *p = utf8_pad(lines[i][0], 28);
-		fprintf(out, "  %s %s\n", p, _(lines[i][1]));
-		free(p);
-	}
+	cli_help_rows(out, lines, sizeof lines / sizeof lines[0], 28);
 }
 
 int cli_outbox(struct cli_ctx *ctx, int argc, char **argv)

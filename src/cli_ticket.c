@@ -924,11 +924,7 @@ static void ticket_help(FILE *out)
 		{ "link ID KIND OTHER", N_("link two tickets") }, { "merge DUP ORIG", N_("merge a duplicate") },
 		{ "search WORDS", N_("full-text search") }, { "rate ID N", N_("record a satisfaction rating") },
 	};
-	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
-		char *p = utf8_pad(lines[i][0], 20);
-		fprintf(out, "  %s %s\n", p, _(lines[i][1]));
-		free(p);
-	}
+	cli_help_rows(out, lines, sizeof lines / sizeof lines[0], 20);
 }
 
 int cli_ticket(struct cli_ctx *ctx, int argc, char **argv)
