@@ -23,6 +23,9 @@ struct cal_view {
 	struct plan_agenda day_items;  /* the selected day's */
 	bool list_focus;
 	size_t list_sel;
+	bool week;                     /* the week view instead of the month grid */
+	int wy, wm, wd;                /* the week's first day (Monday) */
+	struct plan_agenda week_items;
 	char error[512];
 };
 
@@ -39,26 +42,6 @@ static void today(const struct ui_app *a, int *y, int *m, int *d)
 		sscanf(local, "%4d-%2d-%2d", y, m, d);
 }
 
-static void load(struct ui_app *a, struct cal_view *v)
-{
-	struct wb_err err = { 0 };
-	v->error[0] = '\0';
-	calmonth_layout(v->year, v->month, 1, &v->grid, NULL);
-	if (plan_month_summary(a->desk, v->year, v->month, v->sum, NULL, NULL, &err))
-		snprintf(v->error, sizeof v->error, "%s", err.msg);
-	plan_agenda_free(&v->day_items);
-	char date[16];
-	snprintf(date, sizeof date, "%04d-%02d-%02d", v->year, v->month, v->day);
-	wb_time from, to;
-	if (recur_local_to_utc(date, zone(a), &from, NULL) == WB_OK) {
-		plan_local_day(a->desk, from + 3600, &from, &to);
-		if (plan_agenda(a->desk, from, to, &v->day_items, &err))
-			snprintf(v->error, sizeof v->error, "%s", err.msg);
-	}
-	if (v->list_sel >= v->day_items.n)
-		v->list_sel = v->day_items.n ? v->day_items.n - 1 : 0;
-}
-
 /* Moves the selection by delta days (any size), across months. */
 static void move_days(struct cal_view *v, int delta)
 {
@@ -70,6 +53,87 @@ static void move_days(struct cal_view *v, int delta)
 	while (v->day > calmonth_days_in_month(v->year, v->month)) {
 		v->day -= calmonth_days_in_month(v->year, v->month);
 		calmonth_add_months(&v->year, &v->month, 1);
+	}
+}
+
+static void load(struct ui_app *a, struct cal_view *v)
+{
+	struct wb_err err = { 0 };
+	v->error[0] = '\0';
+	calmonth_layout(v->year, v->month, 1, &v->grid, NULL);
+	if (plan_month_summary(a->desk, v->year, v->month, v->sum, NULL, NULL, &err))
+		snprintf(v->error, sizeof v->error, "%s", err.msg);
+	plan_agenda_free(&v->day_items);
+	char date[48];
+	snprintf(date, sizeof date, "%04d-%02d-%02d", v->year, v->month, v->day);
+	wb_time from, to;
+	if (recur_local_to_utc(date, zone(a), &from, NULL) == WB_OK) {
+		plan_local_day(a->desk, from + 3600, &from, &to);
+		if (plan_agenda(a->desk, from, to, &v->day_items, &err))
+			snprintf(v->error, sizeof v->error, "%s", err.msg);
+	}
+	if (v->list_sel >= v->day_items.n)
+		v->list_sel = v->day_items.n ? v->day_items.n - 1 : 0;
+	plan_agenda_free(&v->week_items);
+	if (v->week) {
+		/* Monday of the selected day's week, and the seven days from it */
+		int back = (calmonth_weekday(v->year, v->month, v->day) + 6) % 7;
+		struct cal_view w = *v;
+		w.day -= back;
+		while (w.day < 1) {
+			calmonth_add_months(&w.year, &w.month, -1);
+			w.day += calmonth_days_in_month(w.year, w.month);
+		}
+		v->wy = w.year, v->wm = w.month, v->wd = w.day;
+		snprintf(date, sizeof date, "%04d-%02d-%02d", w.year, w.month, w.day);
+		wb_time wfrom, wto, dummy;
+		if (recur_local_to_utc(date, zone(a), &wfrom, NULL) == WB_OK) {
+			plan_local_day(a->desk, wfrom + 3600, &wfrom, &dummy);
+			wto = wfrom + 7 * 86400 + 7200; /* the items' local dates decide their column */
+			if (plan_agenda(a->desk, wfrom, wto, &v->week_items, &err))
+				snprintf(v->error, sizeof v->error, "%s", err.msg);
+		}
+	}
+}
+
+/* The week view: one column a day, Monday first, each listing the day's windows and tasks. */
+static void draw_week(struct ui_app *a, struct cal_view *v, int top, int bottom)
+{
+	int cw = a->cols / 7;
+	static const char *const wday[] = { N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"),
+					    N_("Sun") };
+	char dates[7][40];
+	struct cal_view w = *v;
+	w.year = v->wy, w.month = v->wm, w.day = v->wd;
+	for (int c = 0; c < 7; c++) {
+		snprintf(dates[c], sizeof dates[c], "%04d-%02d-%02d", w.year, w.month, w.day);
+		char head[40];
+		snprintf(head, sizeof head, "%s %02d-%02d", _(wday[c]), w.month, w.day);
+		bool sel = w.year == v->year && w.month == v->month && w.day == v->day;
+		ui_term_text(top, c * cw, cw - 1, head, sel ? ROLE_SELECTED : ROLE_HEADER, UI_TEXT_PAD);
+		move_days(&w, 1);
+	}
+	int used[7] = { 0 };
+	for (size_t i = 0; i < v->week_items.n; i++) {
+		const struct plan_agenda_item *it = &v->week_items.items[i];
+		char local[20];
+		if (recur_utc_to_local(it->start, zone(a), local, sizeof local, NULL) != WB_OK)
+			continue;
+		for (int c = 0; c < 7; c++) {
+			if (strncmp(local, dates[c], 10) != 0)
+				continue;
+			int row = top + 1 + used[c];
+			if (row >= bottom)
+				break;
+			char line[256];
+			snprintf(line, sizeof line, "%.5s %s", local + 11, it->title);
+			enum ui_role role = it->status == PLAN_ST_MISSED ? ROLE_SLA_BREACHED
+					  : it->status == PLAN_ST_OPEN ? ROLE_SLA_AT_RISK
+					  : it->status == PLAN_ST_DONE ? ROLE_SLA_OK
+					  : it->status == PLAN_ST_WINDOW ? ROLE_NOTE : ROLE_NORMAL;
+			ui_term_text(row, c * cw, cw - 1, line, role, UI_TEXT_PAD | UI_TEXT_ELLIPSIS);
+			used[c]++;
+		}
 	}
 }
 
@@ -149,14 +213,20 @@ static void draw(struct ui_app *a, struct cal_view *v)
 		ch = 1;
 	static const char *const wday[] = { N_("Sun"), N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"),
 					    N_("Sat") };
-	for (int c = 0; c < 7; c++)
-		ui_term_text(1, c * cw, cw, _(wday[v->grid.col_wday[c]]), ROLE_HEADER, UI_TEXT_PAD);
-	for (int r = 0; r < v->grid.rows_used; r++)
+	int top;
+	if (v->week) {
+		top = rows * 3 / 5;
+		draw_week(a, v, 1, top);
+	} else {
 		for (int c = 0; c < 7; c++)
-			draw_cell(v, r, c, 2 + r * ch, c * cw, cw - 1, ch);
+			ui_term_text(1, c * cw, cw, _(wday[v->grid.col_wday[c]]), ROLE_HEADER, UI_TEXT_PAD);
+		for (int r = 0; r < v->grid.rows_used; r++)
+			for (int c = 0; c < 7; c++)
+				draw_cell(v, r, c, 2 + r * ch, c * cw, cw - 1, ch);
+		top = 2 + v->grid.rows_used * ch;
+	}
 
 	/* the selected day's windows and tasks */
-	int top = 2 + v->grid.rows_used * ch;
 	char head[64];
 	snprintf(head, sizeof head, " %04d-%02d-%02d", v->year, v->month, v->day);
 	ui_term_text(top, 0, cols, head, ROLE_HEADER, UI_TEXT_PAD);
@@ -185,8 +255,8 @@ static void draw(struct ui_app *a, struct cal_view *v)
 	}
 	const char *help = v->error[0] ? v->error
 			 : v->list_focus ? _(" ↑↓ choose · Enter open the task · Esc back to the month")
-					 : _(" ←→ day · ↑↓ week · PgUp/PgDn month · t today · Enter the day · q leave   "
-					     "! missed  o open  + done  . planned  W window");
+					 : _(" ←→ day · ↑↓ week · PgUp/PgDn month · w week/month · t today · Enter the day · "
+					     "q leave   ! missed  o open  + done  . planned  W window");
 	ui_term_text(rows - 1, 0, cols, help, v->error[0] ? ROLE_ERROR : ROLE_STATUSBAR, UI_TEXT_PAD | UI_TEXT_ELLIPSIS);
 	ui_term_flush();
 }
@@ -227,6 +297,7 @@ void ui_calendar_run(struct ui_app *a)
 				int64_t id = v.day_items.items[v.list_sel].ticket_id;
 				if (id) {
 					plan_agenda_free(&v.day_items);
+					plan_agenda_free(&v.week_items);
 					ui_term_clear();
 					a->dirty = UI_DIRTY_ALL;
 					ui_app_open_ticket(a, id);
@@ -254,6 +325,8 @@ void ui_calendar_run(struct ui_app *a)
 		else if (key == 't') {
 			today(a, &v.ty, &v.tm, &v.td);
 			v.year = v.ty, v.month = v.tm, v.day = v.td;
+		} else if (key == 'w') {
+			v.week = !v.week;
 		} else if (key == UI_KEY_ENTER) {
 			if (v.day_items.n) {
 				v.list_focus = true;
@@ -268,6 +341,7 @@ void ui_calendar_run(struct ui_app *a)
 		load(a, &v);
 	}
 	plan_agenda_free(&v.day_items);
+	plan_agenda_free(&v.week_items);
 	ui_term_clear();
 	ui_list_invalidate(a->list);
 	a->dirty = UI_DIRTY_ALL;

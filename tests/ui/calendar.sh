@@ -28,9 +28,16 @@ send Up Up Left Left Left        # 25 Dec - 14 - 3 days
 wait_for " 2026-12-08"
 wait_for "22:00-23:00  planned  patch day"
 wait_for "09:00-09:30  planned  daily inspection"
-# back to today, list its day, open the task
+# back to today; the week view lists each day's tasks and windows in its own column
 send t
 wait_for " 2026-11-25"
+send w
+wait_for "Mon 11-23"
+wait_for "Sat 11-28"
+grep -q "09:00 daily … 22:00 ERP up" "$T/screen" || fail "the week view does not show the window on Saturday"
+[ "$(grep -o '09:00 daily' "$T/screen" | wc -l)" = 3 ] || fail "the week view does not show Wednesday to Friday's inspections"
+send w
+wait_gone "Mon 11-23"
 send Enter Enter
 wait_for "#1  daily inspection 2026-11-25"
 send q q
