@@ -255,10 +255,60 @@ static void draw(struct ui_app *a, struct cal_view *v)
 	}
 	const char *help = v->error[0] ? v->error
 			 : v->list_focus ? _(" ↑↓ choose · Enter open the task · Esc back to the month")
-					 : _(" ←→ day · ↑↓ week · PgUp/PgDn month · w week/month · t today · Enter the day · "
-					     "q leave   ! missed  o open  + done  . planned  W window");
+					 : _(" ←→ day · ↑↓ week · PgUp/PgDn month · w week/month · a add a plan · t today · "
+					     "Enter the day · q leave   ! missed  o open  + done  . planned  W window");
 	ui_term_text(rows - 1, 0, cols, help, v->error[0] ? ROLE_ERROR : ROLE_STATUSBAR, UI_TEXT_PAD | UI_TEXT_ELLIPSIS);
 	ui_term_flush();
+}
+
+/* A small form on the bottom line for a new plan on the selected day: name, system, how often,
+ * start time, duration and checklist; then the coming two weeks' tasks are generated. */
+static void add_plan_form(struct ui_app *a, struct cal_view *v)
+{
+	static const char *const rules[] = { "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "FREQ=DAILY", "FREQ=WEEKLY",
+					     "FREQ=MONTHLY;BYDAY=2TU", "FREQ=MONTHLY" };
+	const char *labels[] = { _("every workday"), _("every day"), _("weekly on this weekday"),
+				 _("monthly on the second Tuesday"), _("monthly on this date") };
+	char *name = NULL, *system = NULL, *at = NULL, *dur = NULL, *items = NULL;
+	size_t choice;
+	struct plan p = { 0 };
+	struct wb_err err = { 0 };
+	if (!ui_prompt_line(a, _("Plan name: "), "", NULL, 0, &name) || !*name)
+		goto out;
+	if (!ui_prompt_line(a, _("System: "), "", NULL, 0, &system) || !*system)
+		goto out;
+	if (!ui_prompt_menu(a, _("How often"), labels, sizeof labels / sizeof labels[0], &choice))
+		goto out;
+	if (!ui_prompt_line(a, _("Start time (HH:MM): "), "09:00", NULL, 0, &at))
+		goto out;
+	if (!ui_prompt_line(a, _("Duration in minutes: "), "30", NULL, 0, &dur))
+		goto out;
+	if (!ui_prompt_line(a, _("Checklist (items separated by |): "), "", NULL, 0, &items))
+		goto out;
+	p.name = xstrdup(name);
+	p.kind = xstrdup("inspection");
+	p.system = xstrdup(system);
+	p.rrule = xstrdup(rules[choice]);
+	p.dtstart = xasprintf("%04d-%02d-%02dT%.5s", v->year, v->month, v->day, at);
+	p.tz = zone(a) ? xstrdup(zone(a)) : NULL;
+	p.duration_min = atoi(dur);
+	p.lead_hours = 24;
+	p.notify = xstrdup("none");
+	plan_set_checklist(&p, items);
+	int64_t id;
+	int created = 0;
+	if (plan_add(a->desk, &p, &id, &err) != WB_OK || plan_generate_ahead(a->desk, 14, &created, &err) != WB_OK) {
+		snprintf(v->error, sizeof v->error, "%s", err.msg);
+		goto out;
+	}
+	ui_app_message(a, ROLE_MESSAGE, _("Plan #%lld added; %d tasks for the next two weeks"), (long long)id, created);
+out:
+	plan_clear(&p);
+	free(name);
+	free(system);
+	free(at);
+	free(dur);
+	free(items);
 }
 
 void ui_calendar_run(struct ui_app *a)
@@ -327,6 +377,16 @@ void ui_calendar_run(struct ui_app *a)
 			v.year = v.ty, v.month = v.tm, v.day = v.td;
 		} else if (key == 'w') {
 			v.week = !v.week;
+		} else if (key == 'a') {
+			add_plan_form(a, &v);
+			if (v.error[0]) {
+				draw(a, &v);
+				char keep[sizeof v.error];
+				snprintf(keep, sizeof keep, "%s", v.error);
+				load(a, &v);
+				snprintf(v.error, sizeof v.error, "%s", keep);
+				continue;
+			}
 		} else if (key == UI_KEY_ENTER) {
 			if (v.day_items.n) {
 				v.list_focus = true;

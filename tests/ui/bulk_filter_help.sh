@@ -12,6 +12,8 @@ start 80 24
 wait_for "Welcome"
 send "]" "]"
 wait_for " Unassigned "
+# the title changes before the rows are drawn: wait for the rows themselves
+wait_match "^ *[0-9]+ P[1-4] "
 a=$(sed -n '3s/^ *\([0-9]*\) .*/\1/p' "$T/screen")
 b=$(sed -n '4s/^ *\([0-9]*\) .*/\1/p' "$T/screen")
 [ -n "$a" ] && [ -n "$b" ] || fail "no rows"

@@ -38,6 +38,27 @@ grep -q "09:00 daily … 22:00 ERP up" "$T/screen" || fail "the week view does n
 [ "$(grep -o '09:00 daily' "$T/screen" | wc -l)" = 3 ] || fail "the week view does not show Wednesday to Friday's inspections"
 send w
 wait_gone "Mon 11-23"
+# a plan made from the console shows up at once, with its tasks generated
+send a
+wait_for "Plan name:"
+type_text "backup check"
+send Enter
+wait_for "System:"
+type_text "erp"
+send Enter
+wait_for "How often"
+send Enter
+wait_for "Start time"
+send BSpace BSpace BSpace BSpace BSpace
+type_text "10:00"
+send Enter
+wait_for "Duration"
+send Enter
+wait_for "Checklist"
+type_text "backup ran|restore tested"
+send Enter
+wait_for " 2o "
+wb plan list | grep -q "backup check" || fail "the plan made in the console was not stored"
 send Enter Enter
 wait_for "#1  daily inspection 2026-11-25"
 send q q
