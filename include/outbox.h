@@ -14,6 +14,7 @@
 #include "config.h"
 #include "desk.h"
 #include "err.h"
+#include "plan.h"
 #include "store_outbox.h"
 
 #include <signal.h>
@@ -29,9 +30,13 @@
  * and must outlive d. */
 void outbox_attach(struct desk *d, const struct wb_config *cfg);
 
-/* The plan_mail_fn of the maintenance calendar: queues one notice to the contact (nothing when
- * the contact has no address), inside the caller's transaction. */
-int outbox_plan_mail(struct desk *d, const struct contact *to, const char *subject, const char *body, void *ctx,
+/* The plan_mail_fn of the maintenance calendar: words notice n for contact `to` and queues it
+ * (nothing when the contact has no address; ctx unused). Template window_ahead, window_closed or
+ * plan_ahead in the contact's language (else [mail] language, else English); the dates, the zone
+ * and the plan's kind come out in the language of the template that was found, with the times on
+ * the wall clock of n->tz ("2026年11月27日 周五 04:00", "Thu 26 Nov 2026 21:00"). The message
+ * language is switched only while those values are formatted, and always restored. */
+int outbox_plan_mail(struct desk *d, const struct contact *to, const struct plan_notice *n, void *ctx,
 		     struct wb_err *err);
 
 /* The report_mail_fn (ctx: the struct desk): queues one mail with the report attached, no
@@ -63,13 +68,20 @@ int outbox_announce_window(struct desk *d, const char *title, const char *detail
 			   size_t n, int *queued, struct wb_err *err);
 
 /* The values a template can name: {{ticket.id}}, {{ticket.subject}}, {{requester.name}},
- * {{operator.name}}, {{desk.name}}, {{reply.body}}, {{ticket.fixed_version}}. NULL -> "". */
+ * {{operator.name}}, {{desk.name}}, {{reply.body}}, {{ticket.fixed_version}}; in maintenance
+ * notices also {{notice.title}}, {{notice.system}} (the system, else the organisation),
+ * {{notice.start}}, {{notice.end}}, {{notice.zone}} ("Asia/Shanghai (UTC+8)"), {{notice.kind}}
+ * (the plan's kind) and {{notice.details}} (the window's description between blank lines, or
+ * nothing: put it on a line of its own). NULL -> "". */
 struct outbox_fields {
 	const char *ticket_id, *ticket_subject, *requester_name, *operator_name, *desk_name;
 	const char *reply_body, *fixed_version;
+	const char *notice_title, *notice_system, *notice_start, *notice_end, *notice_zone, *notice_kind;
+	const char *notice_details;
 };
 
-/* Finds template `name` ("ack", "reply", "resolved", "remind", "sla_at_risk", "sla_breached", "window")
+/* Finds template `name` ("ack", "reply", "resolved", "remind", "sla_at_risk", "sla_breached", "window",
+ * "window_ahead", "window_closed", "plan_ahead")
  * for language `lang` (e.g. "zh_CN"; falls back to its base language, then "en") in
  * cfg->templates_dir, else ./docs/templates when present, else WB_DATADIR/templates; returns
  * the path in *path (caller frees). WB_ENOTFOUND naming the places looked in. */

@@ -136,19 +136,32 @@ void plan_local_day(const struct desk *d, wb_time t, wb_time *day_start, wb_time
  * start < end required; lead_hours 0..744. Operators and above. */
 int plan_window_add(struct desk *d, const struct maint_window *w, int64_t *id, struct wb_err *err);
 
-/* Notifications. The mail layer supplies the hook: it queues one email (subject and body rendered
- * here, UTF-8) to one contact inside the caller's transaction, so a notice is recorded as sent if
- * and only if it was queued. */
-typedef int (*plan_mail_fn)(struct desk *d, const struct contact *to, const char *subject, const char *body,
-			    void *ctx, struct wb_err *err);
+/* Notifications. A notice is data, not text: what happens, when, and in which zone the reader
+ * wants the times. The mail layer words it in the contact's language (its templates) and queues
+ * one email inside the caller's transaction, so a notice is recorded as sent if and only if it
+ * was queued. */
+enum plan_notice_kind {
+	PLAN_NOTICE_WINDOW_AHEAD,  /* a window is coming (lead time reached) */
+	PLAN_NOTICE_WINDOW_CLOSED, /* a window has ended */
+	PLAN_NOTICE_OCC_AHEAD,     /* an occurrence of a plan that notifies contacts is coming */
+};
+struct plan_notice {
+	enum plan_notice_kind kind;
+	const char *title;       /* the window's title or the plan's name */
+	const char *plan_kind;   /* the plan's kind (stable name), NULL for a window */
+	const char *what;        /* the system affected, else the organisation ("" when neither) */
+	const char *details;     /* the window's description, or NULL */
+	wb_time start, end;      /* UTC */
+	const char *tz;          /* the zone to show the times in, for this contact: the contact's, else its
+				    organisation's, else the plan's, else the desk's (windows are entered in
+				    the desk's zone); NULL = UTC. Always a zone recur_tz_check accepts. */
+};
+typedef int (*plan_mail_fn)(struct desk *d, const struct contact *to, const struct plan_notice *n, void *ctx,
+			    struct wb_err *err);
 
-/* The text of a window notice for one contact. stage "ahead" or "closed"; times in tz (the
- * contact's zone, else the organisation's, else the desk's). *subject and *body: caller frees. */
-void plan_window_notice(const struct maint_window *w, const char *stage, const char *tz, char **subject,
-			char **body);
-/* The text of a plan occurrence notice (stage "ahead"). */
-void plan_occ_notice(const struct plan *p, const struct plan_occ *o, const char *tz, char **subject,
-		     char **body);
+/* The zone times are shown in for a contact: the first of contact_tz, org_tz, plan_tz, desk_tz
+ * that names a known zone; NULL (UTC) when none does. Returns one of the arguments. */
+const char *plan_notice_zone(const char *contact_tz, const char *org_tz, const char *plan_tz, const char *desk_tz);
 
 /* Sends what is due at now: for announced windows, the advance notice once the lead time is reached
  * and the closing notice once the window ended; for plans that notify contacts, an advance notice

@@ -1,6 +1,7 @@
 #include "fmt.h"
 
 #include "i18n.h"
+#include "recur.h"
 
 #include <stdio.h>
 #include <time.h>
@@ -72,7 +73,8 @@ void fmt_minutes(int minutes, char *buf, size_t n)
 		snprintf(buf, n, _("%dh %dm"), minutes / 60, minutes % 60);
 }
 
-void fmt_long_date(wb_time t, char *buf, size_t n)
+/* "Wed 25 Nov 2026" from broken-down fields, names in the message language. */
+static void long_date(const struct tm *tm, char *buf, size_t n)
 {
 	/* TRANSLATORS: weekday abbreviations in fmt_long_date ("Wed 25 Nov 2026"). */
 	static const char *const wdays[] = { N_("Sun"), N_("Mon"), N_("Tue"), N_("Wed"),
@@ -80,6 +82,14 @@ void fmt_long_date(wb_time t, char *buf, size_t n)
 	/* TRANSLATORS: month abbreviations in fmt_long_date; Chinese writes the number with 月 ("11月"). */
 	static const char *const months[] = { N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"),
 					      N_("Jul"), N_("Aug"), N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec") };
+	/* TRANSLATORS: a long date: weekday, day of month, month, year ("Wed 25 Nov 2026").
+	   Reorder with positions: "%4$d年%3$s%2$d日 %1$s" gives "2026年11月25日 周三". */
+	snprintf(buf, n, _("%s %d %s %d"), _(wdays[tm->tm_wday]), tm->tm_mday, _(months[tm->tm_mon]),
+		 tm->tm_year + 1900);
+}
+
+void fmt_long_date(wb_time t, char *buf, size_t n)
+{
 	if (!t) {
 		snprintf(buf, n, "-");
 		return;
@@ -87,8 +97,39 @@ void fmt_long_date(wb_time t, char *buf, size_t n)
 	time_t a = (time_t)t;
 	struct tm tm;
 	localtime_r(&a, &tm);
-	/* TRANSLATORS: a long date: weekday, day of month, month, year ("Wed 25 Nov 2026").
-	   Reorder with positions: "%4$d年%3$s%2$d日 %1$s" gives "2026年11月25日 周三". */
-	snprintf(buf, n, _("%s %d %s %d"), _(wdays[tm.tm_wday]), tm.tm_mday, _(months[tm.tm_mon]),
-		 tm.tm_year + 1900);
+	long_date(&tm, buf, n);
+}
+
+/* The wall clock of t in tz as broken-down fields (tm_wday too). */
+static void wall_clock(wb_time t, const char *tz, struct tm *tm)
+{
+	time_t a = (time_t)(t + recur_utc_offset(tz, t));
+	gmtime_r(&a, tm);
+}
+
+void fmt_long_datetime_in(wb_time t, const char *tz, char *buf, size_t n)
+{
+	if (!t) {
+		snprintf(buf, n, "-");
+		return;
+	}
+	struct tm tm;
+	wall_clock(t, tz, &tm);
+	char date[96];
+	long_date(&tm, date, sizeof date);
+	snprintf(buf, n, "%s %02d:%02d", date, tm.tm_hour, tm.tm_min);
+}
+
+void fmt_zone(const char *tz, wb_time t, char *buf, size_t n)
+{
+	if (recur_tz_is_utc(tz) || recur_tz_check(tz, NULL) != WB_OK) {
+		snprintf(buf, n, "UTC");
+		return;
+	}
+	int off = recur_utc_offset(tz, t);
+	int a = off < 0 ? -off : off;
+	if (a % 3600 / 60)
+		snprintf(buf, n, "%s (UTC%c%02d:%02d)", tz, off < 0 ? '-' : '+', a / 3600, a % 3600 / 60);
+	else
+		snprintf(buf, n, "%s (UTC%c%d)", tz, off < 0 ? '-' : '+', a / 3600);
 }

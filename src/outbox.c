@@ -2,6 +2,7 @@
 #include "outbox.h"
 
 #include "automate.h"
+#include "fmt.h"
 #include "i18n.h"
 #include "mail_compose.h"
 #include "report.h"
@@ -100,6 +101,15 @@ static const char *builtin_template(const char *name)
 		{ "sla_breached", "Subject: SLA breached: {{ticket.subject}}\n\nTicket {{ticket.id}} missed its SLA "
 				  "target.\n\n{{desk.name}}\n" },
 		{ "window", "Subject: Planned maintenance: {{ticket.subject}}\n\n{{reply.body}}\n\n{{desk.name}}\n" },
+		{ "window_ahead", "Subject: Planned maintenance: {{notice.title}} ({{notice.start}})\n\n"
+				  "Planned maintenance on {{notice.system}}.\n\nStart: {{notice.start}}\n"
+				  "End:   {{notice.end}}\n(times in {{notice.zone}})\n{{notice.details}}\n{{desk.name}}\n" },
+		{ "window_closed", "Subject: Maintenance finished: {{notice.title}}\n\nThe maintenance on "
+				   "{{notice.system}} has ended ({{notice.end}}, times in {{notice.zone}}).\n\n"
+				   "{{desk.name}}\n" },
+		{ "plan_ahead", "Subject: Planned maintenance: {{notice.title}} ({{notice.start}})\n\n"
+				"Planned maintenance ({{notice.kind}}) on {{notice.system}}.\n\nStart: {{notice.start}}\n"
+				"End:   {{notice.end}}\n(times in {{notice.zone}})\n\n{{desk.name}}\n" },
 		{ "remind", "Subject: Waiting for your answer: {{ticket.subject}}\n\nTicket {{ticket.id}} waits for your "
 			    "reply. Reply to this email to go on.\n\n{{desk.name}}\n" },
 	};
@@ -138,6 +148,13 @@ static const char *field_value(const struct outbox_fields *f, const char *name, 
 		{ "desk.name", offsetof(struct outbox_fields, desk_name) },
 		{ "reply.body", offsetof(struct outbox_fields, reply_body) },
 		{ "ticket.fixed_version", offsetof(struct outbox_fields, fixed_version) },
+		{ "notice.title", offsetof(struct outbox_fields, notice_title) },
+		{ "notice.system", offsetof(struct outbox_fields, notice_system) },
+		{ "notice.start", offsetof(struct outbox_fields, notice_start) },
+		{ "notice.end", offsetof(struct outbox_fields, notice_end) },
+		{ "notice.zone", offsetof(struct outbox_fields, notice_zone) },
+		{ "notice.kind", offsetof(struct outbox_fields, notice_kind) },
+		{ "notice.details", offsetof(struct outbox_fields, notice_details) },
 	};
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
 		if (strlen(map[i].name) == n && !memcmp(map[i].name, name, n)) {
@@ -185,7 +202,9 @@ static int render_text(char *text, const char *path, const struct outbox_fields 
 				int len = end ? (int)(end + 2 - p) : (int)strcspn(p, "\n");
 				rc = wb_err_set(err, WB_EINVAL, _("%s:%d: unknown placeholder %.*s (known: ticket.id, ticket.subject,"
 								  " requester.name, operator.name, desk.name, reply.body,"
-								  " ticket.fixed_version)"),
+								  " ticket.fixed_version; in maintenance notices notice.title,"
+								  " notice.system, notice.start, notice.end, notice.zone,"
+								  " notice.kind, notice.details)"),
 						path, line, len > 60 ? 60 : len, p);
 				break;
 			}
@@ -598,23 +617,85 @@ int outbox_report_mail(void *ctx, const char *to, const char *subject, const cha
 	return rc;
 }
 
-int outbox_plan_mail(struct desk *d, const struct contact *to, const char *subject, const char *body, void *ctx,
+/* The language a template for (lang, name) is written in: the folder it was found in, "en" for the
+ * built-in one. The values put into it must speak the same language. */
+static void template_language(const struct wb_config *cfg, const char *lang, const char *name, char *out,
+			      size_t n)
+{
+	char *path = NULL;
+	snprintf(out, n, "en");
+	if (outbox_template_path(cfg, lang, name, &path, NULL) == WB_OK) {
+		char *slash = strrchr(path, '/'); /* DIR/<lang>/<name>.txt */
+		if (slash) {
+			*slash = '\0';
+			char *dir = strrchr(path, '/');
+			snprintf(out, n, "%s", dir ? dir + 1 : path);
+		}
+	}
+	free(path);
+}
+
+/* A notice's values as the reader sees them. */
+struct notice_words {
+	char start[128], end[128], zone[96], kind[96], *details;
+};
+
+/* Formats the values of notice n in language lang (day and month names, the plan's kind). The one
+ * place the mail layer switches the message language: it is restored before returning, whatever
+ * happens, so nothing else ever runs in the reader's language. details: caller frees. */
+static void notice_words(const struct plan_notice *n, const char *lang, struct notice_words *w)
+{
+	char *prev = i18n_set_language(lang);
+	fmt_long_datetime_in(n->start, n->tz, w->start, sizeof w->start);
+	fmt_long_datetime_in(n->end, n->tz, w->end, sizeof w->end);
+	fmt_zone(n->tz, n->start, w->zone, sizeof w->zone);
+	snprintf(w->kind, sizeof w->kind, "%s", n->plan_kind ? plan_kind_label_of(n->plan_kind) : "");
+	free(i18n_set_language(prev));
+	free(prev);
+	w->details = n->details && *n->details ? xasprintf("\n%s\n", n->details) : xstrdup("");
+}
+
+int outbox_plan_mail(struct desk *d, const struct contact *to, const struct plan_notice *n, void *ctx,
 		     struct wb_err *err)
 {
 	(void)ctx;
 	if (!to->email || !*to->email)
 		return WB_OK;
 	const struct wb_config *cfg = d->notify_ctx ? d->notify_ctx : d->cfg;
+	if (!mail_addr_valid(to->email))
+		return WB_OK; /* not an address mail can reach; the notice must not block the others */
+	bool own = false;
+	int rc = is_desk_addr(d, cfg, to->email, &own, err);
+	if (rc || own)
+		return rc; /* mail to the desk itself would loop */
+	const char *tmpl = n->kind == PLAN_NOTICE_WINDOW_CLOSED ? "window_closed"
+			   : n->kind == PLAN_NOTICE_OCC_AHEAD   ? "plan_ahead"
+								 : "window_ahead";
+	const char *want = to->language && *to->language ? to->language : cfg->language;
+	char lang[64];
+	template_language(cfg, want, tmpl, lang, sizeof lang);
+	struct notice_words w;
+	notice_words(n, lang, &w);
 	char *spec = to->name && *to->name ? xasprintf("%s <%s>", to->name, to->email) : xstrdup(to->email);
 	struct queue_req q = { 0 };
-	q.subject = subject;
-	q.body = body;
+	q.tmpl = tmpl;
+	q.lang = lang;
+	q.f.requester_name = to->name;
+	q.f.operator_name = d->me.name ? d->me.name : d->me.login;
+	q.f.desk_name = cfg->desk_name;
+	q.f.notice_title = n->title;
+	q.f.notice_system = n->what;
+	q.f.notice_start = w.start;
+	q.f.notice_end = w.end;
+	q.f.notice_zone = w.zone;
+	q.f.notice_kind = w.kind;
+	q.f.notice_details = w.details;
 	const char *tos[] = { spec };
 	const char *rcpts[] = { to->email };
 	q.to = tos;
 	q.rcpts = rcpts;
 	q.n = 1;
-	int rc = store_begin(d->store, err);
+	rc = store_begin(d->store, err);
 	if (rc == WB_OK)
 		rc = queue_mail(d, cfg, &q, err);
 	if (rc == WB_OK)
@@ -622,6 +703,7 @@ int outbox_plan_mail(struct desk *d, const struct contact *to, const char *subje
 	else
 		store_rollback(d->store);
 	free(spec);
+	free(w.details);
 	return rc;
 }
 

@@ -966,56 +966,18 @@ int plan_window_add(struct desk *d, const struct maint_window *in, int64_t *id, 
 
 /* ---- notices ---- */
 
-/* "2026-12-05 22:00" in tz. */
-static void local_time(wb_time t, const char *tz, char *buf, size_t n)
+static bool known_zone(const char *tz)
 {
-	if (recur_utc_to_local(t, tz, buf, n, NULL) != WB_OK)
-		clock_format_iso(t, buf, n);
-	else if (strlen(buf) > 10)
-		buf[10] = ' ';
+	return tz && *tz && recur_tz_check(tz, NULL) == WB_OK;
 }
 
-static const char *tz_name(const char *tz)
+const char *plan_notice_zone(const char *contact_tz, const char *org_tz, const char *plan_tz, const char *desk_tz)
 {
-	return tz && *tz ? tz : "UTC";
-}
-
-void plan_window_notice(const struct maint_window *w, const char *stage, const char *tz, char **subject,
-			char **body)
-{
-	char a[32], b[32];
-	local_time(w->start, tz, a, sizeof a);
-	local_time(w->end, tz, b, sizeof b);
-	const char *what = w->system ? w->system : w->org ? w->org : "";
-	struct strbuf s = STRBUF_INIT;
-	if (!strcmp(stage, "closed")) {
-		*subject = xasprintf(_("Maintenance finished: %s"), w->title);
-		strbuf_addf(&s, _("Hello,\n\nThe maintenance window \"%s\" for %s has ended (%s, time zone %s).\n"),
-			    w->title, what, b, tz_name(tz));
-		strbuf_addf(&s, "\n%s\n", _("The system is available again. If you notice any problem, please reply to this message."));
-	} else {
-		*subject = xasprintf(_("Planned maintenance: %s, %s to %s"), w->title, a, b);
-		strbuf_addf(&s, _("Hello,\n\nWe will carry out planned maintenance on %s.\n\n"), what);
-		strbuf_addf(&s, _("What:  %s\nStart: %s\nEnd:   %s\n(times in %s)\n"), w->title, a, b, tz_name(tz));
-		if (w->description && *w->description)
-			strbuf_addf(&s, "\n%s\n", w->description);
-		strbuf_addf(&s, "\n%s\n", _("The system may be unavailable during this time. We will write again when the work is finished."));
-	}
-	*body = strbuf_detach(&s);
-}
-
-void plan_occ_notice(const struct plan *p, const struct plan_occ *o, const char *tz, char **subject,
-		     char **body)
-{
-	char a[32], b[32];
-	local_time(o->start, tz, a, sizeof a);
-	local_time(o->end, tz, b, sizeof b);
-	*subject = xasprintf(_("Planned maintenance: %s, %s to %s"), p->name, a, b);
-	struct strbuf s = STRBUF_INIT;
-	strbuf_addf(&s, _("Hello,\n\nWe will carry out planned maintenance on %s.\n\n"), p->system ? p->system : "");
-	strbuf_addf(&s, _("What:  %s (%s)\nStart: %s\nEnd:   %s\n(times in %s)\n"), p->name, plan_kind_label_of(p->kind),
-		    a, b, tz_name(tz));
-	*body = strbuf_detach(&s);
+	const char *order[] = { contact_tz, org_tz, plan_tz, desk_tz };
+	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
+		if (known_zone(order[i]))
+			return order[i];
+	return NULL;
 }
 
 struct notify_run {
@@ -1026,26 +988,34 @@ struct notify_run {
 	wb_time now;
 };
 
-typedef void (*render_fn)(const void *what, const void *extra, const char *stage, const char *tz, char **subject,
-			  char **body);
-
-static void render_window(const void *what, const void *extra, const char *stage, const char *tz, char **subject,
-			  char **body)
+/* The notice of a window, zone not yet chosen (it depends on the contact). */
+static struct plan_notice window_notice(const struct maint_window *w, enum plan_notice_kind kind)
 {
-	(void)extra;
-	plan_window_notice(what, stage, tz, subject, body);
+	struct plan_notice n = { 0 };
+	n.kind = kind;
+	n.title = w->title;
+	n.what = w->system ? w->system : w->org ? w->org : "";
+	n.details = w->description && *w->description ? w->description : NULL;
+	n.start = w->start;
+	n.end = w->end;
+	return n;
 }
 
-static void render_occ(const void *what, const void *extra, const char *stage, const char *tz, char **subject,
-		       char **body)
+static struct plan_notice occ_notice(const struct plan *p, const struct plan_occ *o)
 {
-	(void)stage;
-	plan_occ_notice(extra, what, tz, subject, body);
+	struct plan_notice n = { 0 };
+	n.kind = PLAN_NOTICE_OCC_AHEAD;
+	n.title = p->name;
+	n.plan_kind = p->kind;
+	n.what = p->system ? p->system : p->org ? p->org : "";
+	n.start = o->start;
+	n.end = o->end;
+	return n;
 }
 
 /* Sends one notice to every contact of the organisation that has not had it. */
 static int notify_contacts(struct notify_run *r, int64_t org_id, const char *kind, int64_t ref_id, const char *stage,
-			   render_fn render, const void *what, const void *extra, struct wb_err *err)
+			   const struct plan_notice *notice, const char *plan_tz, struct wb_err *err)
 {
 	struct organisation o;
 	char key[32];
@@ -1063,15 +1033,9 @@ static int notify_contacts(struct notify_run *r, int64_t org_id, const char *kin
 			bool sent;
 			if ((rc = store_notice_sent(r->d->store, kind, ref_id, c[i].id, stage, &sent, err)) || sent)
 				continue;
-			const char *tz = c[i].timezone && *c[i].timezone ? c[i].timezone
-				       : o.timezone && *o.timezone ? o.timezone : desk_tz(r->d);
-			if (recur_tz_check(tz, NULL) != WB_OK)
-				tz = desk_tz(r->d);
-			char *subject, *body;
-			render(what, extra, stage, tz, &subject, &body);
-			rc = r->mail(r->d, &c[i], subject, body, r->ctx, err);
-			free(subject);
-			free(body);
+			struct plan_notice one = *notice;
+			one.tz = plan_notice_zone(c[i].timezone, o.timezone, plan_tz, desk_tz(r->d));
+			rc = r->mail(r->d, &c[i], &one, r->ctx, err);
 			if (rc == WB_OK)
 				rc = store_notice_add(r->d->store, kind, ref_id, c[i].id, stage, r->now, err);
 			if (rc == WB_OK)
@@ -1101,14 +1065,15 @@ static int notify_windows(struct notify_run *r, struct wb_err *err)
 			bool ended = w->end <= r->now;
 			if (!w->ahead_sent_at) {
 				/* a window that ended before anyone ran this gets only its closing notice */
+				struct plan_notice ahead = window_notice(w, PLAN_NOTICE_WINDOW_AHEAD);
 				if (!ended)
-					rc = notify_contacts(r, w->org_id, "window", w->id, "ahead", render_window, w, NULL,
-							     err);
+					rc = notify_contacts(r, w->org_id, "window", w->id, "ahead", &ahead, NULL, err);
 				if (rc == WB_OK)
 					rc = store_window_mark(r->d->store, w->id, "ahead", r->now, err);
 			}
 			if (rc == WB_OK && ended && !w->closed_sent_at) {
-				rc = notify_contacts(r, w->org_id, "window", w->id, "closed", render_window, w, NULL, err);
+				struct plan_notice closed = window_notice(w, PLAN_NOTICE_WINDOW_CLOSED);
+				rc = notify_contacts(r, w->org_id, "window", w->id, "closed", &closed, NULL, err);
 				if (rc == WB_OK)
 					rc = store_window_mark(r->d->store, w->id, "closed", r->now, err);
 			}
@@ -1137,9 +1102,11 @@ static int notify_occurrences(struct notify_run *r, struct wb_err *err)
 			if ((rc = store_plan_get(r->d->store, v[i].plan_id, &p, err)))
 				break;
 			if (p.active && p.notify && !strcmp(p.notify, "contacts") &&
-			    v[i].start - (wb_time)p.lead_hours * 3600 <= r->now)
-				rc = notify_contacts(r, v[i].org_id, "occurrence", v[i].id, "ahead", render_occ, &v[i], &p,
+			    v[i].start - (wb_time)p.lead_hours * 3600 <= r->now) {
+				struct plan_notice notice = occ_notice(&p, &v[i]);
+				rc = notify_contacts(r, v[i].org_id, "occurrence", v[i].id, "ahead", &notice, p.tz,
 						     err);
+			}
 			plan_clear(&p);
 		}
 		if (n) {

@@ -898,7 +898,8 @@ static void test_templates(void **state)
 	struct fx *f = *state;
 	const char *names[] = { "ack", "reply", "resolved", "sla_at_risk", "sla_breached", "window", "remind" };
 	const char *langs[] = { "en", "zh_CN" };
-	struct outbox_fields fl = { "42", "升级失败", "王丽", "张三", "维保支持", "REPLY-BODY", "2.4.1" };
+	struct outbox_fields fl = { "42", "升级失败", "王丽", "张三", "维保支持", "REPLY-BODY", "2.4.1",
+				    NULL, NULL, NULL, NULL, NULL, NULL, NULL };
 	struct wb_err err = { 0 };
 	for (size_t l = 0; l < 2; l++)
 		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {

@@ -427,24 +427,32 @@ static void test_missed_occurrence_detected(void **state)
 	plan_agenda_free(&a);
 }
 
-/* Records what the mail hook was asked to send. */
+/* Records what the mail hook was asked to send: the notice as data (the mail layer words it). */
 struct sent_log {
 	int calls;
 	char to[8][64];
-	char subject[8][256];
-	char body[8][1024];
+	enum plan_notice_kind kind[8];
+	char title[8][128];
+	char plan_kind[8][32];
+	char tz[8][64];
+	wb_time start[8], end[8];
 };
 
-static int record_mail(struct desk *d, const struct contact *to, const char *subject, const char *body, void *ctx,
+static int record_mail(struct desk *d, const struct contact *to, const struct plan_notice *n, void *ctx,
 		       struct wb_err *err)
 {
 	(void)d;
 	(void)err;
 	struct sent_log *log = ctx;
 	if (log->calls < 8) {
-		snprintf(log->to[log->calls], sizeof log->to[0], "%s", to->email);
-		snprintf(log->subject[log->calls], sizeof log->subject[0], "%s", subject);
-		snprintf(log->body[log->calls], sizeof log->body[0], "%s", body);
+		int i = log->calls;
+		snprintf(log->to[i], sizeof log->to[0], "%s", to->email);
+		log->kind[i] = n->kind;
+		snprintf(log->title[i], sizeof log->title[0], "%s", n->title);
+		snprintf(log->plan_kind[i], sizeof log->plan_kind[0], "%s", n->plan_kind ? n->plan_kind : "");
+		snprintf(log->tz[i], sizeof log->tz[0], "%s", n->tz ? n->tz : "(utc)");
+		log->start[i] = n->start;
+		log->end[i] = n->end;
 	}
 	log->calls++;
 	return WB_OK;
@@ -504,11 +512,11 @@ static void test_window_notices_sent_once_in_contact_zone(void **state)
 	int wang = find_to(&log, 0, "wang@acme.example"), hans = find_to(&log, 0, "hans@acme.example");
 	assert_true(wang >= 0 && hans >= 0);
 	assert_int_equal(find_to(&log, 0, "olga@other.example"), -1);
-	assert_non_null(strstr(log.body[wang], "2026-11-28 22:00"));
-	assert_non_null(strstr(log.body[wang], "Asia/Shanghai"));
-	assert_non_null(strstr(log.body[hans], "2026-11-28 15:00"));
-	assert_non_null(strstr(log.body[hans], "Europe/Berlin"));
-	assert_non_null(strstr(log.subject[hans], "ERP database upgrade"));
+	assert_string_equal(log.tz[wang], "Asia/Shanghai"); /* no zone of his own: the organisation's */
+	assert_string_equal(log.tz[hans], "Europe/Berlin");
+	assert_int_equal(log.kind[hans], PLAN_NOTICE_WINDOW_AHEAD);
+	assert_string_equal(log.title[hans], "ERP database upgrade");
+	assert_true(log.start[hans] == T("2026-11-28T14:00:00Z") && log.end[hans] == T("2026-11-28T16:00:00Z"));
 
 	/* a rerun, also from another process, sends nothing again */
 	assert_int_equal(plan_notify_due(f->d, record_mail, &log, &sent, &err), 0);
@@ -524,7 +532,8 @@ static void test_window_notices_sent_once_in_contact_zone(void **state)
 	assert_int_equal(plan_notify_due(f->d, record_mail, &log, &sent, &err), 0);
 	assert_int_equal(sent, 2);
 	assert_int_equal(log.calls, 4);
-	assert_non_null(strstr(log.subject[2], "finished"));
+	assert_int_equal(log.kind[2], PLAN_NOTICE_WINDOW_CLOSED);
+	assert_int_equal(log.kind[3], PLAN_NOTICE_WINDOW_CLOSED);
 	assert_int_equal(plan_notify_due(f->d, record_mail, &log, &sent, &err), 0);
 	assert_int_equal(sent, 0);
 	assert_int_equal(log.calls, 4);
@@ -535,10 +544,10 @@ static void test_window_notices_sent_once_in_contact_zone(void **state)
 }
 
 /* A failing hook rolls the run back: the notices go out on the next run. */
-static int failing_mail(struct desk *d, const struct contact *to, const char *subject, const char *body, void *ctx,
+static int failing_mail(struct desk *d, const struct contact *to, const struct plan_notice *n, void *ctx,
 			struct wb_err *err)
 {
-	(void)d, (void)to, (void)subject, (void)body, (void)ctx;
+	(void)d, (void)to, (void)n, (void)ctx;
 	return wb_err_set(err, WB_ETEMP, "outbox full");
 }
 
@@ -584,9 +593,62 @@ static void test_plan_occurrence_notice(void **state)
 	/* 2026-11-28 14:00Z is 85 hours away: within the 96-hour lead; 12-05 is not yet */
 	assert_int_equal(plan_notify_due(f->d, record_mail, &log, &sent, &err), 0);
 	assert_int_equal(sent, 1);
-	assert_non_null(strstr(log.body[0], "2026-11-28 22:00"));
+	assert_int_equal(log.kind[0], PLAN_NOTICE_OCC_AHEAD);
+	assert_string_equal(log.title[0], "security updates");
+	assert_string_equal(log.plan_kind[0], "security_update");
+	assert_true(log.start[0] == T("2026-11-28T14:00:00Z") && log.end[0] == T("2026-11-28T16:00:00Z"));
+	assert_string_equal(log.tz[0], "Asia/Shanghai");
 	assert_int_equal(plan_notify_due(f->d, record_mail, &log, &sent, &err), 0);
 	assert_int_equal(sent, 0);
+}
+
+/* Times are shown in the contact's zone, else the organisation's, else the plan's, else the desk's;
+ * a zone nobody knows is skipped, not used. */
+static void test_notice_zone_order(void **state)
+{
+	(void)state;
+	assert_string_equal(plan_notice_zone("Europe/Berlin", "Asia/Tokyo", "Asia/Shanghai", "UTC"), "Europe/Berlin");
+	assert_string_equal(plan_notice_zone("", "Asia/Tokyo", "Asia/Shanghai", "UTC"), "Asia/Tokyo");
+	assert_string_equal(plan_notice_zone(NULL, NULL, "America/New_York", "Asia/Shanghai"), "America/New_York");
+	assert_string_equal(plan_notice_zone("Mars/Olympus", NULL, NULL, "Asia/Shanghai"), "Asia/Shanghai");
+	assert_null(plan_notice_zone(NULL, "", "Mars/Olympus", NULL));
+}
+
+/* A contact of an organisation without a zone reads a plan's notice in the plan's zone, not the desk's. */
+static void test_occurrence_notice_in_plan_zone(void **state)
+{
+	struct fx *f = *state;
+	struct wb_err err = { 0 };
+	struct organisation o = { 0 };
+	o.name = (char *)"Nozone";
+	assert_int_equal(directory_org_add(f->d, &o, NULL, &err), 0);
+	struct system_info y = { 0 };
+	y.name = (char *)"crm";
+	y.org = (char *)"Nozone";
+	assert_int_equal(directory_system_add(f->d, &y, NULL, &err), 0);
+	add_contact(f, "Jane", "jane@nozone.example", "Nozone", NULL);
+	add_contact(f, "Ken", "ken@nozone.example", "Nozone", "Asia/Tokyo");
+	struct plan p = { 0 };
+	p.name = (char *)"backup check";
+	p.kind = (char *)"backup_check";
+	p.system = (char *)"crm";
+	p.rrule = (char *)"FREQ=DAILY";
+	p.dtstart = (char *)"2026-11-26T09:00";
+	p.tz = (char *)"America/New_York";
+	p.duration_min = 30;
+	p.lead_hours = 48;
+	p.notify = (char *)"contacts";
+	assert_int_equal(plan_add(f->d, &p, NULL, &err), 0);
+	assert_int_equal(plan_generate_ahead(f->d, 2, NULL, &err), 0); /* the occurrence of 11-26 */
+	struct sent_log log = { 0 };
+	int sent = -1;
+	assert_int_equal(plan_notify_due(f->d, record_mail, &log, &sent, &err), 0);
+	assert_int_equal(sent, 2);
+	int jane = find_to(&log, 0, "jane@nozone.example"), ken = find_to(&log, 0, "ken@nozone.example");
+	assert_true(jane >= 0 && ken >= 0);
+	assert_string_equal(log.tz[jane], "America/New_York");
+	assert_string_equal(log.tz[ken], "Asia/Tokyo");
+	assert_true(log.start[jane] == T("2026-11-26T14:00:00Z")); /* 09:00 EST = 14:00 UTC */
 }
 
 static void test_ticket_opened_in_window_is_marked(void **state)
@@ -831,6 +893,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_window_notices_sent_once_in_contact_zone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_notice_retried_after_hook_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan_occurrence_notice, setup, teardown),
+		cmocka_unit_test(test_notice_zone_order),
+		cmocka_unit_test_setup_teardown(test_occurrence_notice_in_plan_zone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ticket_opened_in_window_is_marked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan_change_cancels_untouched_future_tasks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_month_summary, setup, teardown),
