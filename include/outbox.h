@@ -37,7 +37,7 @@ void outbox_attach(struct desk *d, const struct wb_config *cfg);
  * the wall clock of n->tz ("2026年11月27日 周五 04:00", "Thu 26 Nov 2026 21:00"). The message
  * language is switched only while those values are formatted, and always restored. */
 int outbox_plan_mail(struct desk *d, const struct contact *to, const struct plan_notice *n, void *ctx,
-		     struct wb_err *err);
+		     bool *queued, struct wb_err *err);
 
 /* The report_mail_fn (ctx: the struct desk): queues one mail with the report attached, no
  * ticket. WB_EREFUSED "mail is not configured" when no [smtp] host is set. */

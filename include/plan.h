@@ -156,8 +156,10 @@ struct plan_notice {
 				    organisation's, else the plan's, else the desk's (windows are entered in
 				    the desk's zone); NULL = UTC. Always a zone recur_tz_check accepts. */
 };
+/* Queues one notice to one contact; *queued says whether a mail was queued (false: the contact has
+ * no address mail can reach). The notice counts as given either way. */
 typedef int (*plan_mail_fn)(struct desk *d, const struct contact *to, const struct plan_notice *n, void *ctx,
-			    struct wb_err *err);
+			    bool *queued, struct wb_err *err);
 
 /* The zone times are shown in for a contact: the first of contact_tz, org_tz, plan_tz, desk_tz
  * that names a known zone; NULL (UTC) when none does. Returns one of the arguments. */

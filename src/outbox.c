@@ -656,9 +656,10 @@ static void notice_words(const struct plan_notice *n, const char *lang, struct n
 }
 
 int outbox_plan_mail(struct desk *d, const struct contact *to, const struct plan_notice *n, void *ctx,
-		     struct wb_err *err)
+		     bool *queued, struct wb_err *err)
 {
 	(void)ctx;
+	*queued = false;
 	if (!to->email || !*to->email)
 		return WB_OK;
 	const struct wb_config *cfg = d->notify_ctx ? d->notify_ctx : d->cfg;
@@ -702,6 +703,7 @@ int outbox_plan_mail(struct desk *d, const struct contact *to, const struct plan
 		rc = store_commit(d->store, err);
 	else
 		store_rollback(d->store);
+	*queued = rc == WB_OK;
 	free(spec);
 	free(w.details);
 	return rc;

@@ -1035,10 +1035,11 @@ static int notify_contacts(struct notify_run *r, int64_t org_id, const char *kin
 				continue;
 			struct plan_notice one = *notice;
 			one.tz = plan_notice_zone(c[i].timezone, o.timezone, plan_tz, desk_tz(r->d));
-			rc = r->mail(r->d, &c[i], &one, r->ctx, err);
+			bool queued = false;
+			rc = r->mail(r->d, &c[i], &one, r->ctx, &queued, err);
 			if (rc == WB_OK)
 				rc = store_notice_add(r->d->store, kind, ref_id, c[i].id, stage, r->now, err);
-			if (rc == WB_OK)
+			if (rc == WB_OK && queued)
 				r->sent++;
 		}
 		if (n)

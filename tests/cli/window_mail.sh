@@ -9,7 +9,9 @@ wb contact add 王芳 --email wang.fang@huaxin-bank.cn --org 华信银行 >/dev/
 wb contact add 李娜 --phone "+86 137 2222 3333" --org 华信银行 >/dev/null || fail "contact without mail"
 wb window add --system 网上银行 --start 2026-11-26T22:00 --end 2026-11-26T23:30 --title "数据库升级" --lead 48 --announce >/dev/null \
 	|| fail "window add"
-wb window notify >/dev/null || fail "notify"
+said=$(wb window notify) || fail "notify"
+echo "$said" | grep -q "2" || fail "window notify said '$said', want 2 notices (李娜 has no mail address)"
+echo "$said" | grep -q "3" && fail "window notify counted the contact without mail: '$said'"
 n=$(wb outbox list --json | /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 [ "$n" = 2 ] || fail "$n notices queued ahead of the window, want 2 (one per contact with mail)"
 wb window notify >/dev/null || fail "notify again"

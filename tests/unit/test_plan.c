@@ -439,10 +439,11 @@ struct sent_log {
 };
 
 static int record_mail(struct desk *d, const struct contact *to, const struct plan_notice *n, void *ctx,
-		       struct wb_err *err)
+		       bool *queued, struct wb_err *err)
 {
 	(void)d;
 	(void)err;
+	*queued = to->email != NULL;
 	struct sent_log *log = ctx;
 	if (log->calls < 8) {
 		int i = log->calls;
@@ -545,9 +546,9 @@ static void test_window_notices_sent_once_in_contact_zone(void **state)
 
 /* A failing hook rolls the run back: the notices go out on the next run. */
 static int failing_mail(struct desk *d, const struct contact *to, const struct plan_notice *n, void *ctx,
-			struct wb_err *err)
+			bool *queued, struct wb_err *err)
 {
-	(void)d, (void)to, (void)n, (void)ctx;
+	(void)d, (void)to, (void)n, (void)ctx, (void)queued;
 	return wb_err_set(err, WB_ETEMP, "outbox full");
 }
 
