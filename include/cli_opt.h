@@ -35,6 +35,34 @@ void cli_usage(const struct cli_cmd *cmd, FILE *out);
  * translated. */
 void cli_help_rows(FILE *out, const char *const (*rows)[2], size_t n, int width);
 
+struct cli_ctx;
+
+/* One subcommand of a group, `weibao GROUP NAME ...`. Exactly one of run and run_verb is set;
+ * both get the arguments after NAME, run_verb gets NAME as well (for names that share a handler). */
+struct cli_sub {
+	const char *name;  /* "show" */
+	const char *usage; /* left column of the group's help: "show ID"; NULL: an alias not listed */
+	const char *help;  /* N_() right column */
+	int (*run)(struct cli_ctx *ctx, int argc, char **argv);
+	int (*run_verb)(struct cli_ctx *ctx, const char *verb, int argc, char **argv);
+};
+
+/* A command group: its subcommands and how its help looks. */
+struct cli_group {
+	const char *title;       /* N_() first line of the help */
+	const char *unknown;     /* N_() error naming an unknown subcommand: one %s, the name */
+	const struct cli_sub *subs;
+	size_t n;
+	int width;               /* of the help's left column */
+	/* Optional: runs with all of argv when the first word is missing or an option; --help then
+	 * prints its help before the group's. NULL: no word prints the help on stderr (status 2). */
+	int (*fallback)(struct cli_ctx *ctx, int argc, char **argv);
+};
+
+/* Runs the subcommand argv[0] of g. --help or -h prints the group's help on stdout (status 0); an
+ * unknown name prints g->unknown on stderr (status 2). Returns the exit status. */
+int cli_dispatch(struct cli_ctx *ctx, const struct cli_group *g, int argc, char **argv);
+
 /* The shared state of one weibao run, set up by cli.c. */
 struct cli_ctx {
 	struct wb_config cfg;
