@@ -78,8 +78,15 @@ int cli_desk(struct cli_ctx *ctx, struct desk **out);
 int cli_fail(const struct wb_err *err);
 /* Usage error: one line on stderr, exit status 2. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Parses a ticket id "42" or "#42"; prints the error itself. */
+/* Parses a ticket id "42" or "#42"; prints the error itself and returns its exit status. */
 int cli_ticket_id(const char *s, int64_t *id);
+/* The same for the number of another thing: `what` names it in the error ("plan"). */
+int cli_number_id(const char *what, const char *s, int64_t *id);
+/* For commands whose first argument is a number: cli_parse, then that number into *id (what as in
+ * cli_number_id, NULL for a ticket), then the desk into *d unless d is NULL. Returns 0 to go on;
+ * 1 to stop with *exit_code (0 after --help), any error printed. */
+int cli_parse_id(struct cli_ctx *ctx, struct cli_cmd *cmd, int argc, char **argv, const char *what, int64_t *id,
+		 struct desk **d, int *exit_code);
 /* Reads the text of --body-file F (or - for standard input), checked as UTF-8 and at most
  * TICKET_BODY_MAX bytes. Caller frees *out. */
 int cli_read_body(const char *path, char **out, struct wb_err *err);

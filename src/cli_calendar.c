@@ -104,18 +104,6 @@ static int parse_int(const char *opt, const char *s, int lo, int hi, int *out)
 	return 0;
 }
 
-static int parse_id(const char *what, const char *s, int64_t *id)
-{
-	const char *p = s && *s == '#' ? s + 1 : s;
-	char *end;
-	errno = 0;
-	long long v = p && *p ? strtoll(p, &end, 10) : 0;
-	if (!p || !*p || *end || v <= 0 || errno)
-		return cli_usage_error(_("'%s' is not a %s number"), s ? s : "", what);
-	*id = v;
-	return 0;
-}
-
 /* ---- plan add / set ---- */
 
 static struct cli_opt plan_opts[] = {
@@ -221,17 +209,10 @@ static int plan_set_cmd(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct cli_cmd cmd = { "plan set ID [options]", N_("Change a plan; tasks already generated stay as they are."),
 			       plan_opts, 1, 1 };
-	char **args;
-	int nargs, ex;
-	if (cli_parse(&cmd, argc, argv, &args, &nargs, &ex))
-		return ex;
 	int64_t id;
-	ex = parse_id(_("plan"), args[0], &id);
-	free(args);
-	if (ex)
-		return ex;
 	struct desk *d;
-	if ((ex = cli_desk(ctx, &d)))
+	int ex;
+	if (cli_parse_id(ctx, &cmd, argc, argv, _("plan"), &id, &d, &ex))
 		return ex;
 	struct wb_err err = { 0 };
 	struct plan p;
@@ -352,17 +333,10 @@ static int plan_show_cmd(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct cli_cmd cmd = { "plan show ID [--json]", N_("Show a plan, its checklist and its next occurrences."),
 			       show_opts, 1, 1 };
-	char **args;
-	int nargs, ex;
-	if (cli_parse(&cmd, argc, argv, &args, &nargs, &ex))
-		return ex;
 	int64_t id;
-	ex = parse_id(_("plan"), args[0], &id);
-	free(args);
-	if (ex)
-		return ex;
 	struct desk *d;
-	if ((ex = cli_desk(ctx, &d)))
+	int ex;
+	if (cli_parse_id(ctx, &cmd, argc, argv, _("plan"), &id, &d, &ex))
 		return ex;
 	struct wb_err err = { 0 };
 	struct plan p;
@@ -422,17 +396,10 @@ static struct cli_opt no_opts[] = { { NULL, NULL, NULL, NULL } };
 static int plan_remove_cmd(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct cli_cmd cmd = { "plan remove ID", N_("Stop a plan generating tasks (its history stays)."), no_opts, 1, 1 };
-	char **args;
-	int nargs, ex;
-	if (cli_parse(&cmd, argc, argv, &args, &nargs, &ex))
-		return ex;
 	int64_t id;
-	ex = parse_id(_("plan"), args[0], &id);
-	free(args);
-	if (ex)
-		return ex;
 	struct desk *d;
-	if ((ex = cli_desk(ctx, &d)))
+	int ex;
+	if (cli_parse_id(ctx, &cmd, argc, argv, _("plan"), &id, &d, &ex))
 		return ex;
 	struct wb_err err = { 0 };
 	return plan_remove(d, id, &err) ? cli_fail(&err) : 0;
@@ -477,17 +444,10 @@ static int plan_checklist_cmd(struct cli_ctx *ctx, int argc, char **argv)
 	struct cli_cmd cmd = { "plan checklist TICKET [--json]",
 			       N_("Show the checklist of a maintenance task: who ticked each item, when, and the result."),
 			       show_opts, 1, 1 };
-	char **args;
-	int nargs, ex;
-	if (cli_parse(&cmd, argc, argv, &args, &nargs, &ex))
-		return ex;
 	int64_t id;
-	ex = cli_ticket_id(args[0], &id);
-	free(args);
-	if (ex)
-		return ex;
 	struct desk *d;
-	if ((ex = cli_desk(ctx, &d)))
+	int ex;
+	if (cli_parse_id(ctx, &cmd, argc, argv, NULL, &id, &d, &ex))
 		return ex;
 	struct wb_err err = { 0 };
 	struct plan_occ o = { 0 };

@@ -168,18 +168,36 @@ int cli_fail(const struct wb_err *err)
 	return wb_err_exit_status(err->code ? err->code : WB_EDB);
 }
 
-int cli_ticket_id(const char *s, int64_t *id)
+int cli_number_id(const char *what, const char *s, int64_t *id)
 {
 	const char *p = s && *s == '#' ? s + 1 : s;
 	char *end;
 	errno = 0;
 	long long v = p && *p ? strtoll(p, &end, 10) : 0;
-	if (!p || !*p || *end || v <= 0 || errno) {
-		cli_usage_error(_("'%s' is not a ticket number"), s ? s : "");
-		return 2;
-	}
+	if (!p || !*p || *end || v <= 0 || errno)
+		return what ? cli_usage_error(_("'%s' is not a %s number"), s ? s : "", what)
+			    : cli_usage_error(_("'%s' is not a ticket number"), s ? s : "");
 	*id = v;
 	return 0;
+}
+
+int cli_ticket_id(const char *s, int64_t *id)
+{
+	return cli_number_id(NULL, s, id);
+}
+
+int cli_parse_id(struct cli_ctx *ctx, struct cli_cmd *cmd, int argc, char **argv, const char *what, int64_t *id,
+		 struct desk **d, int *exit_code)
+{
+	char **args;
+	int nargs;
+	if (cli_parse(cmd, argc, argv, &args, &nargs, exit_code))
+		return 1;
+	*exit_code = cli_number_id(what, args[0], id);
+	free(args);
+	if (!*exit_code && d)
+		*exit_code = cli_desk(ctx, d);
+	return *exit_code != 0;
 }
 
 int cli_read_body(const char *path, char **out, struct wb_err *err)

@@ -527,17 +527,10 @@ static int ticket_show(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct cli_cmd cmd = { "ticket show ID [--json]", N_("Show a ticket with its whole conversation."),
 			       show_opts, 1, 1 };
-	char **args;
-	int nargs, ex;
-	if (cli_parse(&cmd, argc, argv, &args, &nargs, &ex))
-		return ex;
 	int64_t id;
-	ex = cli_ticket_id(args[0], &id);
-	free(args);
-	if (ex)
-		return ex;
 	struct desk *d;
-	if ((ex = cli_desk(ctx, &d)))
+	int ex;
+	if (cli_parse_id(ctx, &cmd, argc, argv, NULL, &id, &d, &ex))
 		return ex;
 	struct wb_err err = { 0 };
 	struct ticket *t;
@@ -645,14 +638,9 @@ static int ticket_message(struct cli_ctx *ctx, const char *verb, int argc, char 
 	char usage[64];
 	snprintf(usage, sizeof usage, "ticket %s ID --body-file F|- [--minutes N]", verb);
 	struct cli_cmd cmd = { usage, summary, msg_opts, 1, 1 };
-	char **args;
-	int nargs, ex;
-	if (cli_parse(&cmd, argc, argv, &args, &nargs, &ex))
-		return ex;
 	int64_t id;
-	ex = cli_ticket_id(args[0], &id);
-	free(args);
-	if (ex)
+	int ex;
+	if (cli_parse_id(ctx, &cmd, argc, argv, NULL, &id, NULL, &ex))
 		return ex;
 	struct desk_message m = { 0 };
 	m.kind = kind;
