@@ -35,6 +35,34 @@ void cli_usage(const struct cli_cmd *cmd, FILE *out);
  * translated. */
 void cli_help_rows(FILE *out, const char *const (*rows)[2], size_t n, int width);
 
+struct cli_ctx;
+
+/* One subcommand of a group, `weibao GROUP NAME ...`. Exactly one of run and run_verb is set;
+ * both get the arguments after NAME, run_verb gets NAME as well (for names that share a handler). */
+struct cli_sub {
+	const char *name;  /* "show" */
+	const char *usage; /* left column of the group's help: "show ID"; NULL: an alias not listed */
+	const char *help;  /* N_() right column */
+	int (*run)(struct cli_ctx *ctx, int argc, char **argv);
+	int (*run_verb)(struct cli_ctx *ctx, const char *verb, int argc, char **argv);
+};
+
+/* A command group: its subcommands and how its help looks. */
+struct cli_group {
+	const char *title;       /* N_() first line of the help */
+	const char *unknown;     /* N_() error naming an unknown subcommand: one %s, the name */
+	const struct cli_sub *subs;
+	size_t n;
+	int width;               /* of the help's left column */
+	/* Optional: runs with all of argv when the first word is missing or an option; --help then
+	 * prints its help before the group's. NULL: no word prints the help on stderr (status 2). */
+	int (*fallback)(struct cli_ctx *ctx, int argc, char **argv);
+};
+
+/* Runs the subcommand argv[0] of g. --help or -h prints the group's help on stdout (status 0); an
+ * unknown name prints g->unknown on stderr (status 2). Returns the exit status. */
+int cli_dispatch(struct cli_ctx *ctx, const struct cli_group *g, int argc, char **argv);
+
 /* The shared state of one weibao run, set up by cli.c. */
 struct cli_ctx {
 	struct wb_config cfg;
@@ -50,8 +78,15 @@ int cli_desk(struct cli_ctx *ctx, struct desk **out);
 int cli_fail(const struct wb_err *err);
 /* Usage error: one line on stderr, exit status 2. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Parses a ticket id "42" or "#42"; prints the error itself. */
+/* Parses a ticket id "42" or "#42"; prints the error itself and returns its exit status. */
 int cli_ticket_id(const char *s, int64_t *id);
+/* The same for the number of another thing: `what` names it in the error ("plan"). */
+int cli_number_id(const char *what, const char *s, int64_t *id);
+/* For commands whose first argument is a number: cli_parse, then that number into *id (what as in
+ * cli_number_id, NULL for a ticket), then the desk into *d unless d is NULL. Returns 0 to go on;
+ * 1 to stop with *exit_code (0 after --help), any error printed. */
+int cli_parse_id(struct cli_ctx *ctx, struct cli_cmd *cmd, int argc, char **argv, const char *what, int64_t *id,
+		 struct desk **d, int *exit_code);
 /* Reads the text of --body-file F (or - for standard input), checked as UTF-8 and at most
  * TICKET_BODY_MAX bytes. Caller frees *out. */
 int cli_read_body(const char *path, char **out, struct wb_err *err);

@@ -30,6 +30,10 @@ char *sp_col_text(sqlite3_stmt *st, int i);
 typedef void (*sp_row_reader)(sqlite3_stmt *st, void *item);
 int sp_collect(struct store *s, sqlite3_stmt *st, size_t size, sp_row_reader read, void **out, size_t *n,
 	       struct wb_err *err);
+/* Clears each of the n `size`-byte items of *items with clear, frees the array and NULLs *items
+ * (nothing when items or *items is NULL): the one body of the store's foos_free functions. */
+typedef void (*sp_item_clear)(void *item);
+void sp_free_rows(void **items, size_t n, size_t size, sp_item_clear clear);
 /* Runs a query returning one integer (0 when no row). */
 int sp_query_int(struct store *s, const char *sql, int64_t *out, struct wb_err *err);
 

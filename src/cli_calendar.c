@@ -104,18 +104,6 @@ static int parse_int(const char *opt, const char *s, int lo, int hi, int *out)
 	return 0;
 }
 
-static int parse_id(const char *what, const char *s, int64_t *id)
-{
-	const char *p = s && *s == '#' ? s + 1 : s;
-	char *end;
-	errno = 0;
-	long long v = p && *p ? strtoll(p, &end, 10) : 0;
-	if (!p || !*p || *end || v <= 0 || errno)
-		return cli_usage_error(_("'%s' is not a %s number"), s ? s : "", what);
-	*id = v;
-	return 0;
-}
-
 /* ---- plan add / set ---- */
 
 static struct cli_opt plan_opts[] = {
@@ -221,17 +209,10 @@ static int plan_set_cmd(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct cli_cmd cmd = { "plan set ID [options]", N_("Change a plan; tasks already generated stay as they are."),
 			       plan_opts, 1, 1 };
-	char **args;
-	int nargs, ex;
-	if (cli_parse(&cmd, argc, argv, &args, &nargs, &ex))
-		return ex;
 	int64_t id;
-	ex = parse_id(_("plan"), args[0], &id);
-	free(args);
-	if (ex)
-		return ex;
 	struct desk *d;
-	if ((ex = cli_desk(ctx, &d)))
+	int ex;
+	if (cli_parse_id(ctx, &cmd, argc, argv, _("plan"), &id, &d, &ex))
 		return ex;
 	struct wb_err err = { 0 };
 	struct plan p;
@@ -352,17 +333,10 @@ static int plan_show_cmd(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct cli_cmd cmd = { "plan show ID [--json]", N_("Show a plan, its checklist and its next occurrences."),
 			       show_opts, 1, 1 };
-	char **args;
-	int nargs, ex;
-	if (cli_parse(&cmd, argc, argv, &args, &nargs, &ex))
-		return ex;
 	int64_t id;
-	ex = parse_id(_("plan"), args[0], &id);
-	free(args);
-	if (ex)
-		return ex;
 	struct desk *d;
-	if ((ex = cli_desk(ctx, &d)))
+	int ex;
+	if (cli_parse_id(ctx, &cmd, argc, argv, _("plan"), &id, &d, &ex))
 		return ex;
 	struct wb_err err = { 0 };
 	struct plan p;
@@ -422,17 +396,10 @@ static struct cli_opt no_opts[] = { { NULL, NULL, NULL, NULL } };
 static int plan_remove_cmd(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct cli_cmd cmd = { "plan remove ID", N_("Stop a plan generating tasks (its history stays)."), no_opts, 1, 1 };
-	char **args;
-	int nargs, ex;
-	if (cli_parse(&cmd, argc, argv, &args, &nargs, &ex))
-		return ex;
 	int64_t id;
-	ex = parse_id(_("plan"), args[0], &id);
-	free(args);
-	if (ex)
-		return ex;
 	struct desk *d;
-	if ((ex = cli_desk(ctx, &d)))
+	int ex;
+	if (cli_parse_id(ctx, &cmd, argc, argv, _("plan"), &id, &d, &ex))
 		return ex;
 	struct wb_err err = { 0 };
 	return plan_remove(d, id, &err) ? cli_fail(&err) : 0;
@@ -477,17 +444,10 @@ static int plan_checklist_cmd(struct cli_ctx *ctx, int argc, char **argv)
 	struct cli_cmd cmd = { "plan checklist TICKET [--json]",
 			       N_("Show the checklist of a maintenance task: who ticked each item, when, and the result."),
 			       show_opts, 1, 1 };
-	char **args;
-	int nargs, ex;
-	if (cli_parse(&cmd, argc, argv, &args, &nargs, &ex))
-		return ex;
 	int64_t id;
-	ex = cli_ticket_id(args[0], &id);
-	free(args);
-	if (ex)
-		return ex;
 	struct desk *d;
-	if ((ex = cli_desk(ctx, &d)))
+	int ex;
+	if (cli_parse_id(ctx, &cmd, argc, argv, NULL, &id, &d, &ex))
 		return ex;
 	struct wb_err err = { 0 };
 	struct plan_occ o = { 0 };
@@ -550,44 +510,27 @@ static int plan_checklist_cmd(struct cli_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
-static void plan_help(FILE *out)
-{
-	fprintf(out, "%s\n", _("usage: weibao plan COMMAND [options]   (weibao plan COMMAND --help for more)"));
-	static const char *const lines[][2] = {
-		{ "add", N_("add a maintenance plan") },
-		{ "list", N_("list plans") },
-		{ "show ID", N_("show a plan, its checklist and next dates") },
-		{ "set ID", N_("change a plan") },
-		{ "remove ID", N_("stop a plan (history stays)") },
-		{ "done TICKET ITEM --result R", N_("tick a checklist item of a maintenance task (ok, failed, note)") },
-		{ "checklist TICKET", N_("show who ticked what on a maintenance task") },
-	};
-	cli_help_rows(out, lines, sizeof lines / sizeof lines[0], 30);
-}
+static const struct cli_sub plan_subs[] = {
+	{ "add", "add", N_("add a maintenance plan"), plan_add_cmd, NULL },
+	{ "list", "list", N_("list plans"), plan_list_cmd, NULL },
+	{ "show", "show ID", N_("show a plan, its checklist and next dates"), plan_show_cmd, NULL },
+	{ "set", "set ID", N_("change a plan"), plan_set_cmd, NULL },
+	{ "remove", "remove ID", N_("stop a plan (history stays)"), plan_remove_cmd, NULL },
+	{ "done", "done TICKET ITEM --result R", N_("tick a checklist item of a maintenance task (ok, failed, note)"),
+	  plan_done_cmd, NULL },
+	{ "check", NULL, NULL, plan_done_cmd, NULL },
+	{ "checklist", "checklist TICKET", N_("show who ticked what on a maintenance task"), plan_checklist_cmd, NULL },
+};
+
+static const struct cli_group plan_group = {
+	N_("usage: weibao plan COMMAND [options]   (weibao plan COMMAND --help for more)"),
+	N_("unknown command 'plan %s' (see weibao plan --help)"),
+	plan_subs, sizeof plan_subs / sizeof plan_subs[0], 30, NULL,
+};
 
 int cli_plan(struct cli_ctx *ctx, int argc, char **argv)
 {
-	if (argc < 1 || !strcmp(argv[0], "--help") || !strcmp(argv[0], "-h")) {
-		plan_help(argc < 1 ? stderr : stdout);
-		return argc < 1 ? 2 : 0;
-	}
-	const char *verb = argv[0];
-	argc--, argv++;
-	if (!strcmp(verb, "add"))
-		return plan_add_cmd(ctx, argc, argv);
-	if (!strcmp(verb, "list"))
-		return plan_list_cmd(ctx, argc, argv);
-	if (!strcmp(verb, "show"))
-		return plan_show_cmd(ctx, argc, argv);
-	if (!strcmp(verb, "set"))
-		return plan_set_cmd(ctx, argc, argv);
-	if (!strcmp(verb, "remove"))
-		return plan_remove_cmd(ctx, argc, argv);
-	if (!strcmp(verb, "done") || !strcmp(verb, "check"))
-		return plan_done_cmd(ctx, argc, argv);
-	if (!strcmp(verb, "checklist"))
-		return plan_checklist_cmd(ctx, argc, argv);
-	return cli_usage_error(_("unknown command 'plan %s' (see weibao plan --help)"), verb);
+	return cli_dispatch(ctx, &plan_group, argc, argv);
 }
 
 /* ---- calendar ---- */
@@ -856,28 +799,25 @@ static int calendar_today(struct cli_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
+static const struct cli_sub calendar_subs[] = {
+	{ "generate", "weibao calendar generate [--days N]", N_("create the coming tasks (cron)"), calendar_generate,
+	  NULL },
+	{ "export", "weibao calendar export --ics FILE", N_("write an iCalendar file"), calendar_export, NULL },
+	{ "import", "weibao calendar import --ics FILE --system S", N_("read an iCalendar file"), calendar_import,
+	  NULL },
+	{ "today", "weibao calendar today", N_("count today's open and missed tasks"), calendar_today, NULL },
+};
+
+/* No word or an option: the calendar itself; --help shows its options, then the other commands. */
+static const struct cli_group calendar_group = {
+	N_("also:"),
+	N_("unknown command 'calendar %s' (see weibao calendar --help)"),
+	calendar_subs, sizeof calendar_subs / sizeof calendar_subs[0], 44, calendar_show,
+};
+
 int cli_calendar(struct cli_ctx *ctx, int argc, char **argv)
 {
-	if (argc >= 1 && !strcmp(argv[0], "generate"))
-		return calendar_generate(ctx, argc - 1, argv + 1);
-	if (argc >= 1 && !strcmp(argv[0], "export"))
-		return calendar_export(ctx, argc - 1, argv + 1);
-	if (argc >= 1 && !strcmp(argv[0], "import"))
-		return calendar_import(ctx, argc - 1, argv + 1);
-	if (argc >= 1 && !strcmp(argv[0], "today"))
-		return calendar_today(ctx, argc - 1, argv + 1);
-	if (argc >= 1 && !strcmp(argv[0], "--help")) {
-		calendar_show(ctx, argc, argv);
-		printf("\n%s\n", _("also:"));
-		printf("  weibao calendar generate [--days N]          %s\n", _("create the coming tasks (cron)"));
-		printf("  weibao calendar export --ics FILE            %s\n", _("write an iCalendar file"));
-		printf("  weibao calendar import --ics FILE --system S %s\n", _("read an iCalendar file"));
-		printf("  weibao calendar today                        %s\n", _("count today's open and missed tasks"));
-		return 0;
-	}
-	if (argc >= 1 && argv[0][0] != '-')
-		return cli_usage_error(_("unknown command 'calendar %s' (see weibao calendar --help)"), argv[0]);
-	return calendar_show(ctx, argc, argv);
+	return cli_dispatch(ctx, &calendar_group, argc, argv);
 }
 
 /* ---- windows ---- */
@@ -1028,21 +968,19 @@ static int window_notify_cmd(struct cli_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
+static const struct cli_sub window_subs[] = {
+	{ "add", "add", N_("add a maintenance window (--announce emails the affected contacts)"), window_add_cmd, NULL },
+	{ "list", "list", N_("list maintenance windows"), window_list_cmd, NULL },
+	{ "notify", "notify", N_("queue the announcements that are due"), window_notify_cmd, NULL },
+};
+
+static const struct cli_group window_group = {
+	N_("usage: weibao window add|list|notify [options]   (each takes --help)"),
+	N_("unknown command 'window %s' (see weibao window --help)"),
+	window_subs, sizeof window_subs / sizeof window_subs[0], 8, NULL,
+};
+
 int cli_window(struct cli_ctx *ctx, int argc, char **argv)
 {
-	if (argc < 1 || !strcmp(argv[0], "--help") || !strcmp(argv[0], "-h")) {
-		FILE *out = argc < 1 ? stderr : stdout;
-		fprintf(out, "%s\n", _("usage: weibao window add|list|notify [options]   (each takes --help)"));
-		fprintf(out, "  add      %s\n", _("add a maintenance window (--announce emails the affected contacts)"));
-		fprintf(out, "  list     %s\n", _("list maintenance windows"));
-		fprintf(out, "  notify   %s\n", _("queue the announcements that are due"));
-		return argc < 1 ? 2 : 0;
-	}
-	if (!strcmp(argv[0], "add"))
-		return window_add_cmd(ctx, argc - 1, argv + 1);
-	if (!strcmp(argv[0], "list"))
-		return window_list_cmd(ctx, argc - 1, argv + 1);
-	if (!strcmp(argv[0], "notify"))
-		return window_notify_cmd(ctx, argc - 1, argv + 1);
-	return cli_usage_error(_("unknown command 'window %s' (see weibao window --help)"), argv[0]);
+	return cli_dispatch(ctx, &window_group, argc, argv);
 }

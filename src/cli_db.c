@@ -10,27 +10,16 @@
 
 static struct cli_opt no_opts[] = { { NULL, NULL, NULL, NULL } };
 
-int cli_db(struct cli_ctx *ctx, int argc, char **argv)
+/* init, migrate, check or backup FILE */
+static int db_run(struct cli_ctx *ctx, const char *verb, int argc, char **argv)
 {
-	if (argc < 1 || !strcmp(argv[0], "--help")) {
-		FILE *out = argc < 1 ? stderr : stdout;
-		fprintf(out, "%s\n", _("usage: weibao db init|migrate|check|backup FILE"));
-		fprintf(out, "  init          %s\n", _("create the database (you become its admin)"));
-		fprintf(out, "  migrate       %s\n", _("bring the schema up to date"));
-		fprintf(out, "  check         %s\n", _("verify the database's integrity"));
-		fprintf(out, "  backup FILE   %s\n", _("copy the live database while others keep working"));
-		return argc < 1 ? 2 : 0;
-	}
-	const char *verb = argv[0];
 	bool backup = !strcmp(verb, "backup");
 	char usage[48];
 	snprintf(usage, sizeof usage, backup ? "db backup FILE" : "db %s", verb);
 	struct cli_cmd cmd = { usage, NULL, no_opts, backup ? 1 : 0, backup ? 1 : 0 };
 	char **args;
 	int nargs, ex;
-	if (strcmp(verb, "init") && strcmp(verb, "migrate") && strcmp(verb, "check") && !backup)
-		return cli_usage_error(_("unknown command 'db %s' (see weibao db --help)"), verb);
-	if (cli_parse(&cmd, argc - 1, argv + 1, &args, &nargs, &ex))
+	if (cli_parse(&cmd, argc, argv, &args, &nargs, &ex))
 		return ex;
 	struct wb_err err = { 0 };
 	int rc = WB_OK;
@@ -69,4 +58,22 @@ int cli_db(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	free(args);
 	return rc ? cli_fail(&err) : 0;
+}
+
+static const struct cli_sub db_subs[] = {
+	{ "init", "init", N_("create the database (you become its admin)"), NULL, db_run },
+	{ "migrate", "migrate", N_("bring the schema up to date"), NULL, db_run },
+	{ "check", "check", N_("verify the database's integrity"), NULL, db_run },
+	{ "backup", "backup FILE", N_("copy the live database while others keep working"), NULL, db_run },
+};
+
+static const struct cli_group db_group = {
+	N_("usage: weibao db init|migrate|check|backup FILE"),
+	N_("unknown command 'db %s' (see weibao db --help)"),
+	db_subs, sizeof db_subs / sizeof db_subs[0], 13, NULL,
+};
+
+int cli_db(struct cli_ctx *ctx, int argc, char **argv)
+{
+	return cli_dispatch(ctx, &db_group, argc, argv);
 }

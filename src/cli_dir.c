@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define ID_LEN 24 /* room for a record's number as text */
+
 /* One printable record: labels and values in order. */
 struct rec {
 	const char *keys[10];
@@ -54,8 +56,11 @@ static void rec_print(const struct rec *r, bool json, bool first, bool table_row
 	strbuf_free(&b);
 }
 
-static void user_rec(const struct user *u, struct rec *r)
+/* The record of one item of each group; idbuf holds its number as text. */
+static void user_rec(const void *item, char *idbuf, struct rec *r)
 {
+	const struct user *u = item;
+	(void)idbuf; /* users are known by their login */
 	rec_add(r, "login", u->login);
 	rec_add(r, "name", u->name);
 	rec_add(r, "email", u->email);
@@ -63,8 +68,10 @@ static void user_rec(const struct user *u, struct rec *r)
 	rec_add(r, "language", u->language);
 }
 
-static void org_rec(const struct organisation *o, struct rec *r)
+static void org_rec(const void *item, char *idbuf, struct rec *r)
 {
+	const struct organisation *o = item;
+	(void)idbuf; /* organisations are known by their name */
 	rec_add(r, "name", o->name);
 	rec_add(r, "domain", o->domain);
 	rec_add(r, "sla_level", o->sla_level);
@@ -73,8 +80,10 @@ static void org_rec(const struct organisation *o, struct rec *r)
 	rec_add(r, "timezone", o->timezone);
 }
 
-static void contact_rec(const struct contact *c, char *idbuf, struct rec *r)
+static void contact_rec(const void *item, char *idbuf, struct rec *r)
 {
+	const struct contact *c = item;
+	snprintf(idbuf, ID_LEN, "%lld", (long long)c->id);
 	rec_add(r, "id", idbuf);
 	rec_add(r, "name", c->name);
 	rec_add(r, "email", c->email);
@@ -83,8 +92,10 @@ static void contact_rec(const struct contact *c, char *idbuf, struct rec *r)
 	rec_add(r, "language", c->language);
 }
 
-static void system_rec(const struct system_info *y, char *idbuf, struct rec *r)
+static void system_rec(const void *item, char *idbuf, struct rec *r)
 {
+	const struct system_info *y = item;
+	snprintf(idbuf, ID_LEN, "%lld", (long long)y->id);
 	rec_add(r, "id", idbuf);
 	rec_add(r, "name", y->name);
 	rec_add(r, "org", y->org);
@@ -92,12 +103,68 @@ static void system_rec(const struct system_info *y, char *idbuf, struct rec *r)
 	rec_add(r, "description", y->description);
 }
 
-static void queue_rec(const struct queue_info *q, char *idbuf, struct rec *r)
+static void queue_rec(const void *item, char *idbuf, struct rec *r)
 {
+	const struct queue_info *q = item;
+	snprintf(idbuf, ID_LEN, "%lld", (long long)q->id);
 	rec_add(r, "id", idbuf);
 	rec_add(r, "name", q->name);
 	rec_add(r, "from", q->from_addr);
 	rec_add(r, "description", q->description);
+}
+
+static void user_item_clear(void *item)
+{
+	user_clear(item);
+}
+
+static void org_item_clear(void *item)
+{
+	organisation_clear(item);
+}
+
+static void contact_item_clear(void *item)
+{
+	contact_clear(item);
+}
+
+static void system_item_clear(void *item)
+{
+	system_info_clear(item);
+}
+
+static void queue_item_clear(void *item)
+{
+	queue_info_clear(item);
+}
+
+/* What list, show and set need of each group. */
+struct dir_kind {
+	const char *group;
+	enum store_entity entity;
+	size_t size; /* of one item */
+	void (*rec)(const void *item, char *idbuf, struct rec *r);
+	void (*clear)(void *item);
+	int widths[6]; /* of the list's columns */
+};
+
+static const struct dir_kind dir_kinds[] = {
+	{ "user", ENTITY_USER, sizeof(struct user), user_rec, user_item_clear, { 12, 20, 28, 10, 6 } },
+	{ "org", ENTITY_ORG, sizeof(struct organisation), org_rec, org_item_clear, { 24, 18, 9, 10, 10, 14 } },
+	{ "contact", ENTITY_CONTACT, sizeof(struct contact), contact_rec, contact_item_clear,
+	  { 6, 16, 28, 15, 20, 6 } },
+	{ "system", ENTITY_SYSTEM, sizeof(struct system_info), system_rec, system_item_clear, { 4, 24, 24, 10, 20 } },
+	{ "queue", ENTITY_QUEUE, sizeof(struct queue_info), queue_rec, queue_item_clear, { 4, 16, 28, 30 } },
+};
+
+/* cli.c only sends the five group words here; anything else counts as a queue, as before. */
+static const struct dir_kind *kind_of(const char *group)
+{
+	size_t n = sizeof dir_kinds / sizeof dir_kinds[0];
+	for (size_t i = 0; i + 1 < n; i++)
+		if (!strcmp(group, dir_kinds[i].group))
+			return &dir_kinds[i];
+	return &dir_kinds[n - 1];
 }
 
 static struct cli_opt add_opts[] = {
@@ -172,90 +239,55 @@ static int dir_add(struct desk *d, const char *group, const char *name, const st
 	return 0;
 }
 
+/* Prints n items of kind k as list rows (JSON after the first when *any), then frees them. */
+static void print_rows(void *v, size_t n, const struct dir_kind *k, bool json, bool *any)
+{
+	char idbuf[ID_LEN];
+	for (size_t i = 0; i < n; i++) {
+		struct rec r = { 0 };
+		void *item = (char *)v + i * k->size;
+		k->rec(item, idbuf, &r);
+		rec_print(&r, json, !*any, true, k->widths);
+		*any = true;
+		k->clear(item);
+	}
+	free(v);
+}
+
 static int dir_list(struct desk *d, const char *group, bool json)
 {
 	struct wb_err err = { 0 };
-	char idbuf[24];
+	const struct dir_kind *k = kind_of(group);
 	bool any = false;
-	int rc = WB_OK;
-	if (!strcmp(group, "user")) {
+	size_t n = 0;
+	int rc;
+	if (k->entity == ENTITY_USER) {
 		struct user *v;
-		size_t n;
-		static const int w[] = { 12, 20, 28, 10, 6 };
-		if ((rc = store_user_list(d->store, &v, &n, &err)) == WB_OK) {
-			for (size_t i = 0; i < n; i++) {
-				struct rec r = { 0 };
-				user_rec(&v[i], &r);
-				rec_print(&r, json, !any, true, w);
-				any = true;
-				user_clear(&v[i]);
-			}
-			free(v);
-		}
-	} else if (!strcmp(group, "org")) {
+		if ((rc = store_user_list(d->store, &v, &n, &err)) == WB_OK)
+			print_rows(v, n, k, json, &any);
+	} else if (k->entity == ENTITY_ORG) {
 		struct organisation *v;
-		size_t n;
-		static const int w[] = { 24, 18, 9, 10, 10, 14 };
-		if ((rc = store_org_list(d->store, &v, &n, &err)) == WB_OK) {
-			for (size_t i = 0; i < n; i++) {
-				struct rec r = { 0 };
-				org_rec(&v[i], &r);
-				rec_print(&r, json, !any, true, w);
-				any = true;
-				organisation_clear(&v[i]);
-			}
-			free(v);
-		}
-	} else if (!strcmp(group, "contact")) {
-		static const int w[] = { 6, 16, 28, 15, 20, 6 };
+		if ((rc = store_org_list(d->store, &v, &n, &err)) == WB_OK)
+			print_rows(v, n, k, json, &any);
+	} else if (k->entity == ENTITY_CONTACT) {
+		/* in pages: there can be very many */
 		int64_t after = 0;
-		for (;;) {
+		do {
 			struct contact *v;
-			size_t n;
 			if ((rc = store_contact_list(d->store, after, 500, &v, &n, &err)))
 				break;
-			for (size_t i = 0; i < n; i++) {
-				struct rec r = { 0 };
-				snprintf(idbuf, sizeof idbuf, "%lld", (long long)v[i].id);
-				contact_rec(&v[i], idbuf, &r);
-				rec_print(&r, json, !any, true, w);
-				any = true;
-				after = v[i].id;
-			}
-			store_contacts_free(&v, n);
-			if (n < 500)
-				break;
-		}
-	} else if (!strcmp(group, "system")) {
+			if (n)
+				after = v[n - 1].id;
+			print_rows(v, n, k, json, &any);
+		} while (n == 500);
+	} else if (k->entity == ENTITY_SYSTEM) {
 		struct system_info *v;
-		size_t n;
-		static const int w[] = { 4, 24, 24, 10, 20 };
-		if ((rc = store_system_list(d->store, &v, &n, &err)) == WB_OK) {
-			for (size_t i = 0; i < n; i++) {
-				struct rec r = { 0 };
-				snprintf(idbuf, sizeof idbuf, "%lld", (long long)v[i].id);
-				system_rec(&v[i], idbuf, &r);
-				rec_print(&r, json, !any, true, w);
-				any = true;
-				system_info_clear(&v[i]);
-			}
-			free(v);
-		}
+		if ((rc = store_system_list(d->store, &v, &n, &err)) == WB_OK)
+			print_rows(v, n, k, json, &any);
 	} else {
 		struct queue_info *v;
-		size_t n;
-		static const int w[] = { 4, 16, 28, 30 };
-		if ((rc = store_queue_list(d->store, &v, &n, &err)) == WB_OK) {
-			for (size_t i = 0; i < n; i++) {
-				struct rec r = { 0 };
-				snprintf(idbuf, sizeof idbuf, "%lld", (long long)v[i].id);
-				queue_rec(&v[i], idbuf, &r);
-				rec_print(&r, json, !any, true, w);
-				any = true;
-				queue_info_clear(&v[i]);
-			}
-			free(v);
-		}
+		if ((rc = store_queue_list(d->store, &v, &n, &err)) == WB_OK)
+			print_rows(v, n, k, json, &any);
 	}
 	if (rc)
 		return cli_fail(&err);
@@ -267,9 +299,7 @@ static int dir_list(struct desk *d, const char *group, bool json)
 static int dir_show(struct desk *d, const char *group, const char *key, bool json)
 {
 	struct wb_err err = { 0 };
-	struct rec r = { 0 };
-	char idbuf[24];
-	int rc;
+	const struct dir_kind *k = kind_of(group);
 	union {
 		struct user u;
 		struct organisation o;
@@ -278,51 +308,27 @@ static int dir_show(struct desk *d, const char *group, const char *key, bool jso
 		struct queue_info q;
 	} x;
 	memset(&x, 0, sizeof x);
-	if (!strcmp(group, "user")) {
-		if ((rc = store_user_find(d->store, key, &x.u, &err)) == WB_OK)
-			user_rec(&x.u, &r);
-	} else if (!strcmp(group, "org")) {
-		if ((rc = store_org_find(d->store, key, &x.o, &err)) == WB_OK)
-			org_rec(&x.o, &r);
-	} else if (!strcmp(group, "contact")) {
-		if ((rc = directory_contact_find(d, key, &x.c, &err)) == WB_OK) {
-			snprintf(idbuf, sizeof idbuf, "%lld", (long long)x.c.id);
-			contact_rec(&x.c, idbuf, &r);
-		}
-	} else if (!strcmp(group, "system")) {
-		if ((rc = store_system_find(d->store, key, 0, &x.y, &err)) == WB_OK) {
-			snprintf(idbuf, sizeof idbuf, "%lld", (long long)x.y.id);
-			system_rec(&x.y, idbuf, &r);
-		}
-	} else {
-		if ((rc = store_queue_find(d->store, key, &x.q, &err)) == WB_OK) {
-			snprintf(idbuf, sizeof idbuf, "%lld", (long long)x.q.id);
-			queue_rec(&x.q, idbuf, &r);
-		}
-	}
+	int rc;
+	if (k->entity == ENTITY_USER)
+		rc = store_user_find(d->store, key, &x.u, &err);
+	else if (k->entity == ENTITY_ORG)
+		rc = store_org_find(d->store, key, &x.o, &err);
+	else if (k->entity == ENTITY_CONTACT)
+		rc = directory_contact_find(d, key, &x.c, &err);
+	else if (k->entity == ENTITY_SYSTEM)
+		rc = store_system_find(d->store, key, 0, &x.y, &err);
+	else
+		rc = store_queue_find(d->store, key, &x.q, &err);
 	if (rc)
 		return cli_fail(&err);
+	struct rec r = { 0 };
+	char idbuf[ID_LEN];
+	k->rec(&x, idbuf, &r);
 	rec_print(&r, json, true, false, NULL);
 	if (json)
 		puts("]");
-	if (!strcmp(group, "user"))
-		user_clear(&x.u);
-	else if (!strcmp(group, "org"))
-		organisation_clear(&x.o);
-	else if (!strcmp(group, "contact"))
-		contact_clear(&x.c);
-	else if (!strcmp(group, "system"))
-		system_info_clear(&x.y);
-	else
-		queue_info_clear(&x.q);
+	k->clear(&x);
 	return 0;
-}
-
-static enum store_entity entity_of(const char *group)
-{
-	return !strcmp(group, "user") ? ENTITY_USER : !strcmp(group, "org") ? ENTITY_ORG
-	       : !strcmp(group, "contact") ? ENTITY_CONTACT : !strcmp(group, "system") ? ENTITY_SYSTEM
-										 : ENTITY_QUEUE;
 }
 
 static struct cli_opt json_opts[] = {
@@ -376,7 +382,7 @@ int cli_directory(struct cli_ctx *ctx, const char *group, int argc, char **argv)
 		struct desk *d;
 		struct wb_err err = { 0 };
 		ex = cli_desk(ctx, &d);
-		if (!ex && directory_set(d, entity_of(group), args[0], args[1], args[2], &err))
+		if (!ex && directory_set(d, kind_of(group)->entity, args[0], args[1], args[2], &err))
 			ex = cli_fail(&err);
 		free(args);
 		return ex;

@@ -28,13 +28,49 @@ void cli_usage(const struct cli_cmd *cmd, FILE *out)
 	fprintf(out, "  %-26s %s\n", "--help", _("show this help"));
 }
 
+static void help_row(FILE *out, const char *left, const char *help, int width)
+{
+	char *p = utf8_pad(left, width);
+	fprintf(out, "  %s %s\n", p, _(help));
+	free(p);
+}
+
 void cli_help_rows(FILE *out, const char *const (*rows)[2], size_t n, int width)
 {
-	for (size_t i = 0; i < n; i++) {
-		char *p = utf8_pad(rows[i][0], width);
-		fprintf(out, "  %s %s\n", p, _(rows[i][1]));
-		free(p);
+	for (size_t i = 0; i < n; i++)
+		help_row(out, rows[i][0], rows[i][1], width);
+}
+
+static void group_help(const struct cli_group *g, FILE *out)
+{
+	fprintf(out, "%s\n", _(g->title));
+	for (size_t i = 0; i < g->n; i++)
+		if (g->subs[i].usage)
+			help_row(out, g->subs[i].usage, g->subs[i].help, g->width);
+}
+
+int cli_dispatch(struct cli_ctx *ctx, const struct cli_group *g, int argc, char **argv)
+{
+	bool help = argc >= 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"));
+	if (g->fallback && (argc < 1 || argv[0][0] == '-')) {
+		int ex = g->fallback(ctx, argc, argv);
+		if (!help)
+			return ex;
+		fputc('\n', stdout);
+		group_help(g, stdout);
+		return 0;
 	}
+	if (argc < 1 || help) {
+		group_help(g, help ? stdout : stderr);
+		return help ? 0 : 2;
+	}
+	for (size_t i = 0; i < g->n; i++) {
+		const struct cli_sub *s = &g->subs[i];
+		if (strcmp(s->name, argv[0]))
+			continue;
+		return s->run ? s->run(ctx, argc - 1, argv + 1) : s->run_verb(ctx, argv[0], argc - 1, argv + 1);
+	}
+	return cli_usage_error(_(g->unknown), argv[0]);
 }
 
 int cli_usage_error(const char *fmt, ...)
@@ -132,18 +168,36 @@ int cli_fail(const struct wb_err *err)
 	return wb_err_exit_status(err->code ? err->code : WB_EDB);
 }
 
-int cli_ticket_id(const char *s, int64_t *id)
+int cli_number_id(const char *what, const char *s, int64_t *id)
 {
 	const char *p = s && *s == '#' ? s + 1 : s;
 	char *end;
 	errno = 0;
 	long long v = p && *p ? strtoll(p, &end, 10) : 0;
-	if (!p || !*p || *end || v <= 0 || errno) {
-		cli_usage_error(_("'%s' is not a ticket number"), s ? s : "");
-		return 2;
-	}
+	if (!p || !*p || *end || v <= 0 || errno)
+		return what ? cli_usage_error(_("'%s' is not a %s number"), s ? s : "", what)
+			    : cli_usage_error(_("'%s' is not a ticket number"), s ? s : "");
 	*id = v;
 	return 0;
+}
+
+int cli_ticket_id(const char *s, int64_t *id)
+{
+	return cli_number_id(NULL, s, id);
+}
+
+int cli_parse_id(struct cli_ctx *ctx, struct cli_cmd *cmd, int argc, char **argv, const char *what, int64_t *id,
+		 struct desk **d, int *exit_code)
+{
+	char **args;
+	int nargs;
+	if (cli_parse(cmd, argc, argv, &args, &nargs, exit_code))
+		return 1;
+	*exit_code = cli_number_id(what, args[0], id);
+	free(args);
+	if (!*exit_code && d)
+		*exit_code = cli_desk(ctx, d);
+	return *exit_code != 0;
 }
 
 int cli_read_body(const char *path, char **out, struct wb_err *err)

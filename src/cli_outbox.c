@@ -325,8 +325,10 @@ static int outbox_list(struct cli_ctx *ctx, int argc, char **argv)
 
 static struct cli_opt no_opts[] = { { NULL, NULL, NULL, NULL } };
 
-static int outbox_id_cmd(struct cli_ctx *ctx, bool retry, int argc, char **argv)
+/* retry or cancel ID */
+static int outbox_id_cmd(struct cli_ctx *ctx, const char *verb, int argc, char **argv)
 {
+	bool retry = !strcmp(verb, "retry");
 	struct cli_cmd cmd = { retry ? "outbox retry ID" : "outbox cancel ID",
 			       retry ? N_("Send a failed, retrying or cancelled mail again, now.")
 				     : N_("Do not send a queued, retrying or failed mail."),
@@ -367,34 +369,21 @@ static int outbox_id_cmd(struct cli_ctx *ctx, bool retry, int argc, char **argv)
 	return 0;
 }
 
-static void outbox_help(FILE *out)
-{
-	fprintf(out, "%s\n", _("usage: weibao outbox COMMAND [options]   (weibao outbox COMMAND --help for more)"));
-	static const char *const lines[][2] = {
-		{ "send [--to-dir DIR]", N_("send every mail due now, once (for cron)") },
-		{ "daemon [--to-dir DIR]", N_("keep sending as mail is queued") },
-		{ "list [--state S] [--json]", N_("list outgoing mail and its state") },
-		{ "retry ID", N_("send a failed mail again") },
-		{ "cancel ID", N_("do not send a mail") },
-	};
-	cli_help_rows(out, lines, sizeof lines / sizeof lines[0], 28);
-}
+static const struct cli_sub outbox_subs[] = {
+	{ "send", "send [--to-dir DIR]", N_("send every mail due now, once (for cron)"), outbox_send, NULL },
+	{ "daemon", "daemon [--to-dir DIR]", N_("keep sending as mail is queued"), outbox_daemon_cmd, NULL },
+	{ "list", "list [--state S] [--json]", N_("list outgoing mail and its state"), outbox_list, NULL },
+	{ "retry", "retry ID", N_("send a failed mail again"), NULL, outbox_id_cmd },
+	{ "cancel", "cancel ID", N_("do not send a mail"), NULL, outbox_id_cmd },
+};
+
+static const struct cli_group outbox_group = {
+	N_("usage: weibao outbox COMMAND [options]   (weibao outbox COMMAND --help for more)"),
+	N_("unknown command 'outbox %s' (see weibao outbox --help)"),
+	outbox_subs, sizeof outbox_subs / sizeof outbox_subs[0], 28, NULL,
+};
 
 int cli_outbox(struct cli_ctx *ctx, int argc, char **argv)
 {
-	if (argc < 1 || !strcmp(argv[0], "--help") || !strcmp(argv[0], "-h")) {
-		outbox_help(argc < 1 ? stderr : stdout);
-		return argc < 1 ? 2 : 0;
-	}
-	const char *verb = argv[0];
-	argc--, argv++;
-	if (!strcmp(verb, "send"))
-		return outbox_send(ctx, argc, argv);
-	if (!strcmp(verb, "daemon"))
-		return outbox_daemon_cmd(ctx, argc, argv);
-	if (!strcmp(verb, "list"))
-		return outbox_list(ctx, argc, argv);
-	if (!strcmp(verb, "retry") || !strcmp(verb, "cancel"))
-		return outbox_id_cmd(ctx, !strcmp(verb, "retry"), argc, argv);
-	return cli_usage_error(_("unknown command 'outbox %s' (see weibao outbox --help)"), verb);
+	return cli_dispatch(ctx, &outbox_group, argc, argv);
 }

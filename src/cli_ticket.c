@@ -527,17 +527,10 @@ static int ticket_show(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct cli_cmd cmd = { "ticket show ID [--json]", N_("Show a ticket with its whole conversation."),
 			       show_opts, 1, 1 };
-	char **args;
-	int nargs, ex;
-	if (cli_parse(&cmd, argc, argv, &args, &nargs, &ex))
-		return ex;
 	int64_t id;
-	ex = cli_ticket_id(args[0], &id);
-	free(args);
-	if (ex)
-		return ex;
 	struct desk *d;
-	if ((ex = cli_desk(ctx, &d)))
+	int ex;
+	if (cli_parse_id(ctx, &cmd, argc, argv, NULL, &id, &d, &ex))
 		return ex;
 	struct wb_err err = { 0 };
 	struct ticket *t;
@@ -635,18 +628,19 @@ static struct cli_opt msg_opts[] = {
 	{ NULL, NULL, NULL, NULL },
 };
 
-static int ticket_message(struct cli_ctx *ctx, enum message_kind kind, const char *usage, const char *summary,
-			  int argc, char **argv)
+/* reply, note or call ID */
+static int ticket_message(struct cli_ctx *ctx, const char *verb, int argc, char **argv)
 {
+	enum message_kind kind = !strcmp(verb, "reply") ? MSG_REPLY : !strcmp(verb, "note") ? MSG_NOTE : MSG_CALL;
+	const char *summary = kind == MSG_REPLY ? N_("Reply to the requester; the email goes out through the outbox.")
+			      : kind == MSG_NOTE ? N_("Add an internal note (never sent to the customer).")
+						 : N_("Log a phone call on a ticket.");
+	char usage[64];
+	snprintf(usage, sizeof usage, "ticket %s ID --body-file F|- [--minutes N]", verb);
 	struct cli_cmd cmd = { usage, summary, msg_opts, 1, 1 };
-	char **args;
-	int nargs, ex;
-	if (cli_parse(&cmd, argc, argv, &args, &nargs, &ex))
-		return ex;
 	int64_t id;
-	ex = cli_ticket_id(args[0], &id);
-	free(args);
-	if (ex)
+	int ex;
+	if (cli_parse_id(ctx, &cmd, argc, argv, NULL, &id, NULL, &ex))
 		return ex;
 	struct desk_message m = { 0 };
 	m.kind = kind;
@@ -910,60 +904,33 @@ static int ticket_rate(struct cli_ctx *ctx, int argc, char **argv)
 	return ex;
 }
 
-static void ticket_help(FILE *out)
-{
-	fprintf(out, "%s\n", _("usage: weibao ticket COMMAND [options]   (weibao ticket COMMAND --help for more)"));
-	static const char *const lines[][2] = {
-		{ "new", N_("open a ticket") }, { "import FILE", N_("open many tickets, one per line") },
-		{ "list", N_("list tickets") },
-		{ "show ID", N_("show a ticket and its conversation") },
-		{ "reply ID", N_("reply to the requester (by email)") }, { "note ID", N_("add an internal note") },
-		{ "call ID", N_("log a phone call") }, { "set ID...", N_("change status, priority, queue, ...") },
-		{ "assign ID USER", N_("assign to an operator") }, { "take ID...", N_("assign to me") },
-		{ "resolve ID...", N_("mark resolved") }, { "close ID...", N_("close") }, { "reopen ID...", N_("reopen") },
-		{ "link ID KIND OTHER", N_("link two tickets") }, { "merge DUP ORIG", N_("merge a duplicate") },
-		{ "search WORDS", N_("full-text search") }, { "rate ID N", N_("record a satisfaction rating") },
-	};
-	cli_help_rows(out, lines, sizeof lines / sizeof lines[0], 20);
-}
+static const struct cli_sub ticket_subs[] = {
+	{ "new", "new", N_("open a ticket"), ticket_new, NULL },
+	{ "import", "import FILE", N_("open many tickets, one per line"), ticket_import, NULL },
+	{ "list", "list", N_("list tickets"), ticket_list, NULL },
+	{ "show", "show ID", N_("show a ticket and its conversation"), ticket_show, NULL },
+	{ "reply", "reply ID", N_("reply to the requester (by email)"), NULL, ticket_message },
+	{ "note", "note ID", N_("add an internal note"), NULL, ticket_message },
+	{ "call", "call ID", N_("log a phone call"), NULL, ticket_message },
+	{ "set", "set ID...", N_("change status, priority, queue, ..."), ticket_set, NULL },
+	{ "assign", "assign ID USER", N_("assign to an operator"), NULL, ticket_simple },
+	{ "take", "take ID...", N_("assign to me"), NULL, ticket_simple },
+	{ "resolve", "resolve ID...", N_("mark resolved"), NULL, ticket_simple },
+	{ "close", "close ID...", N_("close"), NULL, ticket_simple },
+	{ "reopen", "reopen ID...", N_("reopen"), NULL, ticket_simple },
+	{ "link", "link ID KIND OTHER", N_("link two tickets"), ticket_link, NULL },
+	{ "merge", "merge DUP ORIG", N_("merge a duplicate"), ticket_merge, NULL },
+	{ "search", "search WORDS", N_("full-text search"), ticket_search, NULL },
+	{ "rate", "rate ID N", N_("record a satisfaction rating"), ticket_rate, NULL },
+};
+
+static const struct cli_group ticket_group = {
+	N_("usage: weibao ticket COMMAND [options]   (weibao ticket COMMAND --help for more)"),
+	N_("unknown command 'ticket %s' (see weibao ticket --help)"),
+	ticket_subs, sizeof ticket_subs / sizeof ticket_subs[0], 20, NULL,
+};
 
 int cli_ticket(struct cli_ctx *ctx, int argc, char **argv)
 {
-	if (argc < 1 || !strcmp(argv[0], "--help") || !strcmp(argv[0], "-h")) {
-		ticket_help(argc < 1 ? stderr : stdout);
-		return argc < 1 ? 2 : 0;
-	}
-	const char *verb = argv[0];
-	argc--, argv++;
-	if (!strcmp(verb, "new"))
-		return ticket_new(ctx, argc, argv);
-	if (!strcmp(verb, "list"))
-		return ticket_list(ctx, argc, argv);
-	if (!strcmp(verb, "import"))
-		return ticket_import(ctx, argc, argv);
-	if (!strcmp(verb, "show"))
-		return ticket_show(ctx, argc, argv);
-	if (!strcmp(verb, "reply"))
-		return ticket_message(ctx, MSG_REPLY, "ticket reply ID --body-file F|- [--minutes N]",
-				      N_("Reply to the requester; the email goes out through the outbox."), argc, argv);
-	if (!strcmp(verb, "note"))
-		return ticket_message(ctx, MSG_NOTE, "ticket note ID --body-file F|- [--minutes N]",
-				      N_("Add an internal note (never sent to the customer)."), argc, argv);
-	if (!strcmp(verb, "call"))
-		return ticket_message(ctx, MSG_CALL, "ticket call ID --body-file F|- [--minutes N]",
-				      N_("Log a phone call on a ticket."), argc, argv);
-	if (!strcmp(verb, "set"))
-		return ticket_set(ctx, argc, argv);
-	if (!strcmp(verb, "assign") || !strcmp(verb, "take") || !strcmp(verb, "close") ||
-	    !strcmp(verb, "reopen") || !strcmp(verb, "resolve"))
-		return ticket_simple(ctx, verb, argc, argv);
-	if (!strcmp(verb, "link"))
-		return ticket_link(ctx, argc, argv);
-	if (!strcmp(verb, "merge"))
-		return ticket_merge(ctx, argc, argv);
-	if (!strcmp(verb, "search"))
-		return ticket_search(ctx, argc, argv);
-	if (!strcmp(verb, "rate"))
-		return ticket_rate(ctx, argc, argv);
-	return cli_usage_error(_("unknown command 'ticket %s' (see weibao ticket --help)"), verb);
+	return cli_dispatch(ctx, &ticket_group, argc, argv);
 }

@@ -354,6 +354,16 @@ int sp_collect(struct store *s, sqlite3_stmt *st, size_t size, sp_row_reader rea
 	return rc == SQLITE_DONE ? WB_OK : sp_fail(s, rc, err);
 }
 
+void sp_free_rows(void **items, size_t n, size_t size, sp_item_clear clear)
+{
+	if (!items || !*items)
+		return;
+	for (size_t i = 0; i < n; i++)
+		clear((char *)*items + i * size);
+	free(*items);
+	*items = NULL;
+}
+
 int sp_query_int(struct store *s, const char *sql, int64_t *out, struct wb_err *err)
 {
 	sqlite3_stmt *st;

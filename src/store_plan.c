@@ -33,14 +33,14 @@ void plan_clear(struct plan *p)
 	memset(p, 0, sizeof *p);
 }
 
+static void plan_item_clear(void *item)
+{
+	plan_clear(item);
+}
+
 void plans_free(struct plan **p, size_t n)
 {
-	if (!p || !*p)
-		return;
-	for (size_t i = 0; i < n; i++)
-		plan_clear(&(*p)[i]);
-	free(*p);
-	*p = NULL;
+	sp_free_rows((void **)p, n, sizeof **p, plan_item_clear);
 }
 
 void plan_occ_clear(struct plan_occ *o)
@@ -54,28 +54,28 @@ void plan_occ_clear(struct plan_occ *o)
 	memset(o, 0, sizeof *o);
 }
 
+static void occ_item_clear(void *item)
+{
+	plan_occ_clear(item);
+}
+
 void plan_occs_free(struct plan_occ **o, size_t n)
 {
-	if (!o || !*o)
-		return;
-	for (size_t i = 0; i < n; i++)
-		plan_occ_clear(&(*o)[i]);
-	free(*o);
-	*o = NULL;
+	sp_free_rows((void **)o, n, sizeof **o, occ_item_clear);
+}
+
+static void result_item_clear(void *item)
+{
+	struct plan_result *r = item;
+	free(r->item);
+	free(r->result);
+	free(r->note);
+	free(r->user);
 }
 
 void plan_results_free(struct plan_result **r, size_t n)
 {
-	if (!r || !*r)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		free((*r)[i].item);
-		free((*r)[i].result);
-		free((*r)[i].note);
-		free((*r)[i].user);
-	}
-	free(*r);
-	*r = NULL;
+	sp_free_rows((void **)r, n, sizeof **r, result_item_clear);
 }
 
 void maint_window_clear(struct maint_window *w)
@@ -90,14 +90,19 @@ void maint_window_clear(struct maint_window *w)
 	memset(w, 0, sizeof *w);
 }
 
+static void window_item_clear(void *item)
+{
+	maint_window_clear(item);
+}
+
 void maint_windows_free(struct maint_window **w, size_t n)
 {
-	if (!w || !*w)
-		return;
-	for (size_t i = 0; i < n; i++)
-		maint_window_clear(&(*w)[i]);
-	free(*w);
-	*w = NULL;
+	sp_free_rows((void **)w, n, sizeof **w, window_item_clear);
+}
+
+static void contact_item_clear(void *item)
+{
+	contact_clear(item);
 }
 
 /* ---- helpers ---- */
@@ -115,6 +120,30 @@ static void bind_time(sqlite3_stmt *st, int i, wb_time t)
 		sqlite3_bind_int64(st, i, t);
 	else
 		sqlite3_bind_null(st, i);
+}
+
+/* sp_collect that frees the rows it read when a step fails. */
+static int collect(struct store *s, sqlite3_stmt *st, size_t size, sp_row_reader read, sp_item_clear clear,
+		   void **out, size_t *n, struct wb_err *err)
+{
+	int rc = sp_collect(s, st, size, read, out, n, err);
+	if (rc)
+		sp_free_rows(out, *n, size, clear);
+	return rc;
+}
+
+/* Reads the one row of a prepared query into out (zeroed first, `size` bytes) and finalizes it;
+ * WB_ENOTFOUND without a message when there is no row, for the caller to name what is missing. */
+static int get_row(struct store *s, sqlite3_stmt *st, size_t size, sp_row_reader read, void *out,
+		   struct wb_err *err)
+{
+	memset(out, 0, size);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		read(st, out);
+	rc = rc == SQLITE_ROW ? WB_OK : rc == SQLITE_DONE ? WB_ENOTFOUND : sp_fail(s, rc, err);
+	sqlite3_finalize(st);
+	return rc;
 }
 
 /* Runs a query with one int64 parameter (text when key is set) returning one id; 0 when no row. */
@@ -142,9 +171,9 @@ static int query_id(struct store *s, const char *sql, const char *key, int64_t *
 #define PLAN_FROM " FROM plans p JOIN systems y ON y.id = p.system_id" \
 		  " JOIN organisations o ON o.id = y.org_id LEFT JOIN users u ON u.id = p.owner_id "
 
-static void read_plan(sqlite3_stmt *st, struct plan *p)
+static void read_plan(sqlite3_stmt *st, void *item)
 {
-	memset(p, 0, sizeof *p);
+	struct plan *p = item;
 	int i = 0;
 	p->id = sqlite3_column_int64(st, i++);
 	p->name = sp_col_text(st, i++);
@@ -166,11 +195,6 @@ static void read_plan(sqlite3_stmt *st, struct plan *p)
 	p->active = sqlite3_column_int(st, i++) != 0;
 	p->created_at = sqlite3_column_int64(st, i++);
 	p->schedule_at = sqlite3_column_int64(st, i++);
-}
-
-static void read_plan_row(sqlite3_stmt *st, void *item)
-{
-	read_plan(st, item);
 }
 
 static int load_items(struct store *s, struct plan *p, struct wb_err *err)
@@ -284,16 +308,8 @@ int store_plan_get(struct store *s, int64_t id, struct plan *out, struct wb_err 
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		read_plan(st, out);
-		rc = WB_OK;
-	} else if (rc == SQLITE_DONE) {
+	if ((rc = get_row(s, st, sizeof *out, read_plan, out, err)) == WB_ENOTFOUND)
 		rc = wb_err_set(err, WB_ENOTFOUND, _("no plan %lld (see weibao plan list)"), (long long)id);
-	} else {
-		rc = sp_fail(s, rc, err);
-	}
-	sqlite3_finalize(st);
 	if (rc == WB_OK && (rc = load_items(s, out, err)))
 		plan_clear(out);
 	return rc;
@@ -319,7 +335,7 @@ int store_plan_page(struct store *s, int64_t after_id, size_t limit, bool all, s
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
 	struct plan *v = NULL;
 	size_t k = 0;
-	rc = sp_collect(s, st, sizeof *v, read_plan_row, (void **)&v, &k, err);
+	rc = sp_collect(s, st, sizeof *v, read_plan, (void **)&v, &k, err);
 	for (size_t i = 0; i < k && rc == WB_OK; i++)
 		rc = load_items(s, &v[i], err);
 	if (rc) {
@@ -389,9 +405,9 @@ int store_occ_find(struct store *s, int64_t plan_id, wb_time start, int64_t *id,
 #define OCC_FROM " FROM plan_occurrences c JOIN plans p ON p.id = c.plan_id JOIN systems y ON y.id = p.system_id" \
 		 " JOIN organisations o ON o.id = y.org_id LEFT JOIN tickets t ON t.id = c.ticket_id "
 
-static void read_occ(sqlite3_stmt *st, struct plan_occ *o)
+static void read_occ(sqlite3_stmt *st, void *item)
 {
-	memset(o, 0, sizeof *o);
+	struct plan_occ *o = item;
 	int i = 0;
 	o->id = sqlite3_column_int64(st, i++);
 	o->plan_id = sqlite3_column_int64(st, i++);
@@ -414,11 +430,6 @@ static void read_occ(sqlite3_stmt *st, struct plan_occ *o)
 	o->org = sp_col_text(st, i++);
 }
 
-static void read_occ_row(sqlite3_stmt *st, void *item)
-{
-	read_occ(st, item);
-}
-
 int store_occ_by_ticket(struct store *s, int64_t ticket_id, struct plan_occ *out, struct wb_err *err)
 {
 	sqlite3_stmt *st;
@@ -426,17 +437,9 @@ int store_occ_by_ticket(struct store *s, int64_t ticket_id, struct plan_occ *out
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, ticket_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		read_occ(st, out);
-		rc = WB_OK;
-	} else if (rc == SQLITE_DONE) {
+	if ((rc = get_row(s, st, sizeof *out, read_occ, out, err)) == WB_ENOTFOUND)
 		rc = wb_err_set(err, WB_ENOTFOUND, _("ticket #%lld is not a planned maintenance task"),
 				(long long)ticket_id);
-	} else {
-		rc = sp_fail(s, rc, err);
-	}
-	sqlite3_finalize(st);
 	return rc;
 }
 
@@ -456,10 +459,7 @@ int store_occ_page(struct store *s, wb_time from, wb_time to, const struct plan_
 	sqlite3_bind_int64(st, 3, after ? after->start : INT64_MIN);
 	sqlite3_bind_int64(st, 4, after ? after->id : 0);
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)limit);
-	rc = sp_collect(s, st, sizeof **out, read_occ_row, (void **)out, n, err);
-	if (rc)
-		plan_occs_free(out, *n);
-	return rc;
+	return collect(s, st, sizeof **out, read_occ, occ_item_clear, (void **)out, n, err);
 }
 
 int store_occ_of_plan(struct store *s, int64_t plan_id, wb_time after, size_t limit, struct plan_occ **out,
@@ -475,10 +475,7 @@ int store_occ_of_plan(struct store *s, int64_t plan_id, wb_time after, size_t li
 	sqlite3_bind_int64(st, 1, plan_id);
 	sqlite3_bind_int64(st, 2, after);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
-	rc = sp_collect(s, st, sizeof **out, read_occ_row, (void **)out, n, err);
-	if (rc)
-		plan_occs_free(out, *n);
-	return rc;
+	return collect(s, st, sizeof **out, read_occ, occ_item_clear, (void **)out, n, err);
 }
 
 int store_occ_delete(struct store *s, int64_t occ_id, struct wb_err *err)
@@ -564,10 +561,7 @@ int store_result_list(struct store *s, int64_t occ_id, struct plan_result **out,
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, occ_id);
-	rc = sp_collect(s, st, sizeof **out, read_result, (void **)out, n, err);
-	if (rc)
-		plan_results_free(out, *n);
-	return rc;
+	return collect(s, st, sizeof **out, read_result, result_item_clear, (void **)out, n, err);
 }
 
 /* ---- windows ---- */
@@ -577,9 +571,9 @@ int store_result_list(struct store *s, int64_t occ_id, struct plan_result **out,
 #define WIN_FROM " FROM maint_windows w JOIN organisations o ON o.id = w.org_id" \
 		 " LEFT JOIN systems y ON y.id = w.system_id "
 
-static void read_window(sqlite3_stmt *st, struct maint_window *w)
+static void read_window(sqlite3_stmt *st, void *item)
 {
-	memset(w, 0, sizeof *w);
+	struct maint_window *w = item;
 	int i = 0;
 	w->id = sqlite3_column_int64(st, i++);
 	w->title = sp_col_text(st, i++);
@@ -636,37 +630,15 @@ int store_window_get(struct store *s, int64_t id, struct maint_window *out, stru
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		read_window(st, out);
-		rc = WB_OK;
-	} else if (rc == SQLITE_DONE) {
+	if ((rc = get_row(s, st, sizeof *out, read_window, out, err)) == WB_ENOTFOUND)
 		rc = wb_err_set(err, WB_ENOTFOUND, _("no maintenance window %lld (see weibao window list)"),
 				(long long)id);
-	} else {
-		rc = sp_fail(s, rc, err);
-	}
-	sqlite3_finalize(st);
 	return rc;
 }
 
 int store_window_by_uid(struct store *s, const char *uid, int64_t *id, struct wb_err *err)
 {
 	return query_id(s, "SELECT id FROM maint_windows WHERE ics_uid = ?", uid, id, err);
-}
-
-static void read_window_row(sqlite3_stmt *st, void *item)
-{
-	read_window(st, item);
-}
-
-/* Collects the rows of a prepared window query (at most its LIMIT); frees them on failure. */
-static int window_rows(struct store *s, sqlite3_stmt *st, struct maint_window **out, size_t *n, struct wb_err *err)
-{
-	int rc = sp_collect(s, st, sizeof **out, read_window_row, (void **)out, n, err);
-	if (rc)
-		maint_windows_free(out, *n);
-	return rc;
 }
 
 int store_window_page(struct store *s, wb_time from, wb_time to, const struct plan_key *after, size_t limit,
@@ -685,7 +657,7 @@ int store_window_page(struct store *s, wb_time from, wb_time to, const struct pl
 	sqlite3_bind_int64(st, 3, after ? after->start : INT64_MIN);
 	sqlite3_bind_int64(st, 4, after ? after->id : 0);
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)limit);
-	return window_rows(s, st, out, n, err);
+	return collect(s, st, sizeof **out, read_window, window_item_clear, (void **)out, n, err);
 }
 
 int store_window_covering(struct store *s, int64_t org_id, int64_t system_id, wb_time at, bool *yes,
@@ -725,7 +697,7 @@ int store_window_due(struct store *s, wb_time now, int64_t after_id, size_t limi
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, after_id);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
-	return window_rows(s, st, out, n, err);
+	return collect(s, st, sizeof **out, read_window, window_item_clear, (void **)out, n, err);
 }
 
 int store_window_mark(struct store *s, int64_t id, const char *stage, wb_time at, struct wb_err *err)
@@ -809,8 +781,5 @@ int store_org_contacts(struct store *s, int64_t org_id, int64_t after_id, size_t
 	sqlite3_bind_int64(st, 1, org_id);
 	sqlite3_bind_int64(st, 2, after_id);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
-	rc = sp_collect(s, st, sizeof **out, read_contact_row, (void **)out, n, err);
-	if (rc)
-		store_contacts_free(out, *n);
-	return rc;
+	return collect(s, st, sizeof **out, read_contact_row, contact_item_clear, (void **)out, n, err);
 }
