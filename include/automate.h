@@ -31,12 +31,9 @@ enum automate_action { AUTOMATE_ACTIONS(AUTOMATE_ITEM) AUTO_COUNT };
 const char *automate_action_name(enum automate_action a);
 const char *automate_action_label(enum automate_action a);
 
-/* Told about each escalation and reminder inside its transaction (an error rolls it back, so
- * the next run tries again). target is "response" or "resolution" (NULL for the others). The
- * mail layer wires this in; with none set, escalations are still recorded and reminders wait. */
-typedef int (*automate_notify_fn)(void *ctx, enum automate_action a, const struct ticket *t, const char *target,
-				  struct wb_err *err);
-void automate_set_notifier(automate_notify_fn fn, void *ctx);
+/* Escalations and reminders reach the mail layer as desk events (d->notify: DESK_EV_SLA_AT_RISK,
+ * DESK_EV_SLA_BREACHED, DESK_EV_REMIND) inside their transaction, so an error rolls them back and
+ * the next run tries again. With no d->notify, escalations are still recorded and reminders wait. */
 
 struct automate_opts {
 	bool dry_run;               /* find and list, change nothing */

@@ -10,9 +10,5 @@ int cli_plan(struct cli_ctx *ctx, int argc, char **argv);
 int cli_calendar(struct cli_ctx *ctx, int argc, char **argv);
 int cli_window(struct cli_ctx *ctx, int argc, char **argv);
 
-/* How `calendar generate` and `window notify` queue notices: the outbox wiring sets this (with its
- * context) before the command runs. NULL: notices wait, nothing is recorded as sent. */
-extern plan_mail_fn cli_calendar_mail;
-extern void *cli_calendar_mail_ctx;
 
 #endif

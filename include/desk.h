@@ -18,7 +18,15 @@
 
 /* What the mail layer is told about, inside the transaction that caused it, so an email is
  * queued if and only if the change commits. */
-enum desk_event { DESK_EV_CREATED, DESK_EV_REPLY, DESK_EV_RESOLVED };
+enum desk_event {
+	DESK_EV_CREATED,
+	DESK_EV_REPLY,
+	DESK_EV_RESOLVED,
+	/* from `weibao automate` (body: "response" or "resolution" for the SLA ones, message_id 0) */
+	DESK_EV_SLA_AT_RISK,
+	DESK_EV_SLA_BREACHED,
+	DESK_EV_REMIND,
+};
 struct desk;
 typedef int (*desk_notify_fn)(struct desk *d, enum desk_event ev, const struct ticket *t,
 			      int64_t message_id, const char *body, void *ctx, struct wb_err *err);

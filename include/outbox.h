@@ -24,10 +24,8 @@
 #define OUTBOX_LEASE (10 * 60)            /* seconds a claim may stay "sending" */
 #define OUTBOX_GIVE_UP (2 * 24 * 60 * 60) /* total waiting before a temporary failure is final */
 
-/* Makes the desk queue mail for its events (d->notify), for `weibao automate`'s SLA
- * escalations and reminders (automate_set_notifier) and for mailed reports
- * (report_set_mailer), both with d as their context. cfg is borrowed
- * and must outlive d. */
+/* Makes the desk queue mail for its events (d->notify), `weibao automate`'s SLA escalations
+ * and reminders among them. cfg is borrowed and must outlive d. */
 void outbox_attach(struct desk *d, const struct wb_config *cfg);
 
 /* The plan_mail_fn of the maintenance calendar: words notice n for contact `to` and queues it
@@ -39,17 +37,13 @@ void outbox_attach(struct desk *d, const struct wb_config *cfg);
 int outbox_plan_mail(struct desk *d, const struct contact *to, const struct plan_notice *n, void *ctx,
 		     bool *queued, struct wb_err *err);
 
-/* The report_mail_fn (ctx: the struct desk): queues one mail with the report attached, no
- * ticket. WB_EREFUSED "mail is not configured" when no [smtp] host is set. */
-int outbox_report_mail(void *ctx, const char *to, const char *subject, const char *body, const char *att_name,
+/* Queues one mail with a report attached, no ticket. WB_EREFUSED "mail is not configured" when
+ * no [smtp] host is set. */
+int outbox_report_mail(struct desk *d, const char *to, const char *subject, const char *body, const char *att_name,
 		       const char *att_type, const char *att, size_t att_len, struct wb_err *err);
 
-/* The automate_notify_fn (ctx: the struct desk): SLA at risk/breached -> outbox_notify_sla;
- * a reminder -> template "remind" to the requester; anything else queues nothing. */
-int outbox_automate_notify(void *ctx, enum automate_action a, const struct ticket *t, const char *target,
-			   struct wb_err *err);
-
-/* The desk_notify_fn itself: renders the template for the event (ack, reply, resolved) in the
+/* The desk_notify_fn itself: renders the template for the event (ack, reply, resolved, remind;
+ * SLA warnings go to staff through outbox_notify_sla) in the
  * requester's language, composes it threaded after the ticket's previous mail, and stores it
  * in the outbox. Nothing is queued when the requester has no email address or the address is
  * one of the desk's own. ctx is the struct wb_config (NULL: d->cfg). */

@@ -57,15 +57,5 @@ void report_clear(struct report *r);
 /* Percent helpers used by every renderer: met / (met + late + overdue), -1 when 0/0. */
 double report_due_percent(const struct report_due *d);
 
-/* Mailing a report goes through the outbox, which the mail layer wires in here:
- * to (one address), subject and body (UTF-8 text), an attachment (name, MIME type, bytes; may be
- * NULL) borrowed for the call. Queue it (do not send inline) and return WB_OK or a WB_E* code. */
-typedef int (*report_mail_fn)(void *ctx, const char *to, const char *subject, const char *body,
-			      const char *att_name, const char *att_type, const char *att, size_t att_len,
-			      struct wb_err *err);
-void report_set_mailer(report_mail_fn fn, void *ctx);
-/* Calls the mailer; WB_EREFUSED "mail is not configured" when none was set. */
-int report_mail(const char *to, const char *subject, const char *body, const char *att_name,
-		const char *att_type, const char *att, size_t att_len, struct wb_err *err);
 
 #endif

@@ -25,15 +25,6 @@ const char *automate_action_label(enum automate_action a)
 	return a < AUTO_COUNT ? _(action_labels[a]) : "?";
 }
 
-static automate_notify_fn notifier;
-static void *notifier_ctx;
-
-void automate_set_notifier(automate_notify_fn fn, void *ctx)
-{
-	notifier = fn;
-	notifier_ctx = ctx;
-}
-
 void automate_opts_init(struct automate_opts *o, const struct wb_config *cfg)
 {
 	memset(o, 0, sizeof *o);
@@ -67,6 +58,21 @@ static void item_fail(struct automate_result *r, struct automate_item *it, const
 	r->failed++;
 }
 
+/* The desk event that tells the mail layer about action a; -1 when there is none. */
+static int desk_event_of(enum automate_action a)
+{
+	switch (a) {
+	case AUTO_SLA_AT_RISK:
+		return DESK_EV_SLA_AT_RISK;
+	case AUTO_SLA_BREACHED:
+		return DESK_EV_SLA_BREACHED;
+	case AUTO_REMIND:
+		return DESK_EV_REMIND;
+	default:
+		return -1;
+	}
+}
+
 /* Writes the marker (audit) and the event on the conversation, then tells the notifier: all in
  * one transaction. updated_at and the ticket's version stay as they were. */
 static int record(struct desk *d, const struct ticket *t, enum automate_action a, const char *what,
@@ -84,8 +90,8 @@ static int record(struct desk *d, const struct ticket *t, enum automate_action a
 		m.body = body;
 		rc = store_message_add(d->store, &m, NULL, err);
 	}
-	if (rc == WB_OK && notifier)
-		rc = notifier(notifier_ctx, a, t, target, err);
+	if (rc == WB_OK && d->notify && desk_event_of(a) >= 0)
+		rc = d->notify(d, (enum desk_event)desk_event_of(a), t, 0, target, d->notify_ctx, err);
 	if (rc) {
 		store_rollback(d->store);
 		return rc;
@@ -141,7 +147,7 @@ static void remind(struct desk *d, const struct automate_opts *o, int64_t id, st
 		item_fail(r, item_add(r, id, AUTO_REMIND, NULL), &e);
 	} else if (!seen) {
 		struct automate_item *it = item_add(r, id, AUTO_REMIND, NULL);
-		if (!notifier) {
+		if (!d->notify) {
 			it->note = "mail is not configured";
 		} else if (!o->dry_run) {
 			if (record(d, t, AUTO_REMIND, "reminder", "sent", NULL, "reminder: sent", &e))

@@ -53,7 +53,6 @@ int cli_desk(struct cli_ctx *ctx, struct desk **out)
 		if (desk_open(&ctx->cfg, ctx->db_path, ctx->agent, &ctx->desk, &err))
 			return cli_fail(&err);
 		outbox_attach(ctx->desk, &ctx->cfg); /* replies and events queue their mail */
-		cli_calendar_mail = outbox_plan_mail; /* maintenance notices too */
 	}
 	*out = ctx->desk;
 	return 0;

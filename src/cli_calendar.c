@@ -2,6 +2,7 @@
 #include "cli_calendar.h"
 
 #include "i18n.h"
+#include "outbox.h"
 #include "recur.h"
 #include "store_dir.h"
 #include "strbuf.h"
@@ -13,8 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-plan_mail_fn cli_calendar_mail;
-void *cli_calendar_mail_ctx;
 
 /* ---- helpers ---- */
 
@@ -665,9 +664,7 @@ static int calendar_generate(struct cli_ctx *ctx, int argc, char **argv)
 	if (plan_generate_ahead(d, days, &created, &err))
 		return cli_fail(&err);
 	printf(_("%d maintenance tasks created\n"), created);
-	if (!cli_calendar_mail)
-		return 0;
-	if (plan_notify_due(d, cli_calendar_mail, cli_calendar_mail_ctx, &sent, &err))
+	if (plan_notify_due(d, outbox_plan_mail, NULL, &sent, &err))
 		return cli_fail(&err);
 	printf(_("%d notices queued\n"), sent);
 	return 0;
@@ -957,12 +954,8 @@ static int window_notify_cmd(struct cli_ctx *ctx, int argc, char **argv)
 	if ((ex = cli_desk(ctx, &d)))
 		return ex;
 	struct wb_err err = { 0 };
-	if (!cli_calendar_mail) {
-		wb_err_set(&err, WB_EREFUSED, _("mail is not set up in this weibao: no notices can be queued"));
-		return cli_fail(&err);
-	}
 	int sent = 0;
-	if (plan_notify_due(d, cli_calendar_mail, cli_calendar_mail_ctx, &sent, &err))
+	if (plan_notify_due(d, outbox_plan_mail, NULL, &sent, &err))
 		return cli_fail(&err);
 	printf(_("%d notices queued\n"), sent);
 	return 0;

@@ -78,7 +78,7 @@ int cli_report(struct cli_ctx *ctx, int argc, char **argv)
 		char *subject = xasprintf(_("Maintenance report %s"), r.label);
 		char *name = xasprintf("weibao-report-%s.%s", r.label, report_format_name(af));
 		const char *data = att ? att : out;
-		rc = report_mail(mail_to, subject, body, name, report_format_mime(af), data, strlen(data), &err);
+		rc = outbox_report_mail(d, mail_to, subject, body, name, report_format_mime(af), data, strlen(data), &err);
 		free(body);
 		free(att);
 		free(subject);

@@ -391,6 +391,15 @@ static int notify_requester(struct desk *d, const struct wb_config *cfg, const c
 int outbox_notify(struct desk *d, enum desk_event ev, const struct ticket *t, int64_t message_id,
 		  const char *body, void *ctx, struct wb_err *err)
 {
+	switch (ev) {
+	case DESK_EV_SLA_AT_RISK:
+	case DESK_EV_SLA_BREACHED:
+		return outbox_notify_sla(d, t, ev == DESK_EV_SLA_BREACHED, NULL, err);
+	case DESK_EV_REMIND:
+		return notify_requester(d, cfg_of(d, ctx), "remind", DESK_EV_RESOLVED, t, 0, NULL, err);
+	default:
+		break;
+	}
 	const char *tmpl = ev == DESK_EV_CREATED ? "ack" : ev == DESK_EV_REPLY ? "reply" : "resolved";
 	return notify_requester(d, cfg_of(d, ctx), tmpl, ev, t, message_id, body, err);
 }
@@ -560,27 +569,9 @@ int outbox_announce_window(struct desk *d, const char *title, const char *detail
 	return store_commit(d->store, err);
 }
 
-int outbox_automate_notify(void *ctx, enum automate_action a, const struct ticket *t, const char *target,
-			   struct wb_err *err)
-{
-	struct desk *d = ctx;
-	(void)target;
-	switch (a) {
-	case AUTO_SLA_AT_RISK:
-	case AUTO_SLA_BREACHED:
-		return outbox_notify_sla(d, t, a == AUTO_SLA_BREACHED, NULL, err);
-	case AUTO_REMIND:
-		return notify_requester(d, d->notify_ctx ? d->notify_ctx : d->cfg, "remind", DESK_EV_RESOLVED, t, 0,
-					NULL, err);
-	default:
-		return WB_OK;
-	}
-}
-
-int outbox_report_mail(void *ctx, const char *to, const char *subject, const char *body, const char *att_name,
+int outbox_report_mail(struct desk *d, const char *to, const char *subject, const char *body, const char *att_name,
 		       const char *att_type, const char *att, size_t att_len, struct wb_err *err)
 {
-	struct desk *d = ctx;
 	const struct wb_config *cfg = d->notify_ctx ? d->notify_ctx : d->cfg;
 	if (!cfg->smtp_host || !*cfg->smtp_host)
 		return wb_err_set(err, WB_EREFUSED, "%s", _("mail is not configured")); /* no [smtp] host */
@@ -713,8 +704,6 @@ void outbox_attach(struct desk *d, const struct wb_config *cfg)
 {
 	d->notify = outbox_notify;
 	d->notify_ctx = (void *)cfg;
-	automate_set_notifier(outbox_automate_notify, d);
-	report_set_mailer(outbox_report_mail, d);
 }
 
 /* ---- sending ---- */

@@ -304,21 +304,3 @@ void report_clear(struct report *r)
 	memset(r, 0, sizeof *r);
 }
 
-/* ---- mail ---- */
-
-static report_mail_fn mailer;
-static void *mailer_ctx;
-
-void report_set_mailer(report_mail_fn fn, void *ctx)
-{
-	mailer = fn;
-	mailer_ctx = ctx;
-}
-
-int report_mail(const char *to, const char *subject, const char *body, const char *att_name,
-		const char *att_type, const char *att, size_t att_len, struct wb_err *err)
-{
-	if (!mailer)
-		return wb_err_set(err, WB_EREFUSED, _("mail is not configured"));
-	return mailer(mailer_ctx, to, subject, body, att_name, att_type, att, att_len, err);
-}

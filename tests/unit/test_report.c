@@ -732,45 +732,6 @@ static void test_period_across_dst(void **state)
 	free(label);
 }
 
-struct mailed {
-	int calls;
-	char to[64], subject[128], name[64], type[32];
-	size_t len;
-};
-
-static int mailer(void *ctx, const char *to, const char *subject, const char *body, const char *att_name,
-		  const char *att_type, const char *att, size_t att_len, struct wb_err *err)
-{
-	struct mailed *m = ctx;
-	(void)body;
-	(void)att;
-	(void)err;
-	m->calls++;
-	snprintf(m->to, sizeof m->to, "%s", to);
-	snprintf(m->subject, sizeof m->subject, "%s", subject);
-	snprintf(m->name, sizeof m->name, "%s", att_name);
-	snprintf(m->type, sizeof m->type, "%s", att_type);
-	m->len = att_len;
-	return WB_OK;
-}
-
-static void test_mail_hook(void **state)
-{
-	(void)state;
-	struct wb_err err = { 0 };
-	assert_int_equal(report_mail("a@example.com", "s", "b", NULL, NULL, NULL, 0, &err), WB_EREFUSED);
-	assert_string_equal(err.msg, "mail is not configured");
-	struct mailed m = { 0 };
-	report_set_mailer(mailer, &m);
-	assert_int_equal(report_mail("boss@example.com", "Maintenance report 2026-10", "text", "r.html", "text/html",
-				     "<html>", 6, &err), WB_OK);
-	report_set_mailer(NULL, NULL);
-	assert_int_equal(m.calls, 1);
-	assert_string_equal(m.to, "boss@example.com");
-	assert_string_equal(m.type, "text/html");
-	assert_int_equal(m.len, 6);
-}
-
 int main(void)
 {
 	setlocale(LC_ALL, "C.UTF-8");
@@ -781,7 +742,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_backlog_of_past_period, setup, teardown),
 		cmocka_unit_test(test_periods),
 		cmocka_unit_test(test_period_across_dst),
-		cmocka_unit_test(test_mail_hook),
 		cmocka_unit_test_setup_teardown(test_custom_range, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_query_plans_use_indexes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_render_html, setup, teardown),
