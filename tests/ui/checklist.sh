@@ -57,5 +57,11 @@ wait_for "Every item ticked: task #1 resolved"
 	|| fail "the task was not resolved when every item was ticked"
 send q
 wait_for "Status: resolved"
+# e in the task's view opens its plan in the form
+send e
+wait_for "Edit maintenance plan #1"
+grep -q "^Checklist (an item a line) disk space under 80%" "$T/screen" || fail "the plan's form is not filled in"
+send Escape
+wait_for "Status: resolved"
 send q q
 [ "$(wait_exit)" = 0 ] || fail "exit status"
