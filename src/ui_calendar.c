@@ -380,7 +380,7 @@ void ui_calendar_run(struct ui_app *a)
 		bool reload = true;
 		switch (act) {
 		case ACT_HELP:
-			ui_prompt_help(a);
+			ui_prompt_help_at(a, UI_CTX_CALENDAR);
 			continue;
 		case ACT_REDRAW:
 			ui_term_invalidate();

@@ -591,7 +591,7 @@ void ui_plan_list(struct ui_app *a)
 		case ACT_UP: if (sel > 0) sel--; break;
 		case ACT_TOP: sel = 0; break;
 		case ACT_BOTTOM: sel = r.n ? r.n - 1 : 0; break;
-		case ACT_HELP: ui_prompt_help(a); break;
+		case ACT_HELP: ui_prompt_help_at(a, UI_CTX_PLANS); break;
 		case ACT_REFRESH: rows_load(a, &r); break;
 		case ACT_EDIT_PLAN:
 			if (sel < r.n && ui_plan_edit(a, r.v[sel].id))
@@ -827,7 +827,7 @@ void ui_plan_checklist(struct ui_app *a, int64_t ticket_id)
 		switch (act) {
 		case ACT_DOWN: if (sel + 1 < c.p.n_items) sel++; break;
 		case ACT_UP: if (sel > 0) sel--; break;
-		case ACT_HELP: ui_prompt_help(a); break;
+		case ACT_HELP: ui_prompt_help_at(a, UI_CTX_CHECKLIST); break;
 		case ACT_CHECK_OK: tick(a, &c, &sel, "ok"); break;
 		case ACT_CHECK_FAILED: tick(a, &c, &sel, "failed"); break;
 		case ACT_CHECK_NOTE: tick(a, &c, &sel, "note"); break;

@@ -1,13 +1,16 @@
 # A maintenance task's checklist in the console at 80x24: the ticket view lists the items, T opens
 # them, o ticks an item ok and n with a note (the same plan_check as `weibao plan done`); the command
-# line then shows who ticked what. The last item ticked resolves the task, as `plan done` does.
+# line then shows who ticked what. The last item ticked resolves the task, as `plan done` does, unless
+# an item failed.
 . "$(dirname "$0")/tmux.inc"
 export WEIBAO_NOW=2026-11-25T01:00:00Z   # Wednesday 09:00 in Shanghai
 wb org add Acme --timezone Asia/Shanghai >/dev/null || fail "org"
 wb system add erp --org Acme >/dev/null || fail "system"
 wb plan add --name "daily inspection" --system erp --rule "FREQ=DAILY" --start 2026-11-23T09:00 \
 	--duration 30 --checklist "disk space under 80%|error log reviewed|database vacuumed" >/dev/null || fail "plan"
-wb calendar generate --days 1 >/dev/null || fail "generate"   # task #1, today
+wb plan add --name "backup check" --kind backup_check --system erp --rule "FREQ=DAILY" --start 2026-11-23T10:00 \
+	--checklist "backup ran" >/dev/null || fail "plan 2"
+wb calendar generate --days 1 >/dev/null || fail "generate"   # tasks #1 and #2, today
 
 start 80 24 WEIBAO_NOW=2026-11-25T01:00:00Z
 wait_for "tester"
@@ -63,5 +66,25 @@ wait_for "Edit maintenance plan #1"
 grep -q "^Checklist (an item a line) disk space under 80%" "$T/screen" || fail "the plan's form is not filled in"
 send Escape
 wait_for "Status: resolved"
+# a failed item: every item ticked, but the task stays open for someone to act on it
+send q
+wait_for "tester"
+send C
+wait_for "backup check  erp  #2"
+send Enter j Enter
+wait_for "#2  backup check 2026-11-25"
+send T
+wait_for "Checklist of #2"
+send f
+wait_for "What failed"
+type_text "tape missing"
+send Enter
+wait_for "Every item ticked; task #2 stays in progress"
+wb plan checklist 2 --json | grep -q '"result":"failed","note":"tape missing","by":"tester"' \
+	|| fail "the failed tick is not stored with its reason"
+[ "$(wb ticket show 2 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')" = in_progress ] \
+	|| fail "a task with a failed item was resolved"
+send q
+wait_for "[x] 1. backup ran — failed · tester · 2026-11-25 09:00 · tape missing"
 send q q
 [ "$(wait_exit)" = 0 ] || fail "exit status"

@@ -78,10 +78,15 @@ send Escape
 wait_for "Maintenance plans (1)"
 send Escape
 wait_for "Maintenance calendar"
-# ? from the calendar: its keys to move by day, week, month and to today
+# ? from the calendar: its keys to move by day, week, month and to today, first
 send '?'
 wait_for "every key, from the key table"
+# it opens at the calendar's own keys
+grep -q "^Maintenance calendar" "$T/screen" || fail "the help does not open at the calendar's section"
+grep -q "Jump to today" "$T/screen" || fail "the calendar's keys are not on the help's first page"
 # every page of the help, top to bottom, into one file
+send g
+wait_for "Everywhere"
 : >"$T/help"
 for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
 	screen; cat "$T/screen" >>"$T/help"
