@@ -245,7 +245,7 @@ static char *key_hints(const struct ui_app *a, bool list)
 			key1(a, pair, k2, sizeof k2);
 		if (!k1[0])
 			continue;
-		bool arrows = pair != ACT_NONE && utf8_width(k1) == 1 && utf8_width(k2) == 1;
+		bool arrows = k2[0] && strstr("←↑", k1) && strstr("→↓", k2); /* "←→ day", not "←/→ day" */
 		strbuf_addf(&b, "%s %s%s%s %s", b.len ? " " : "", k1, k2[0] && !arrows ? "/" : "", k2,
 			    _(list ? focus[i].label : month[i].label));
 	}
