@@ -85,6 +85,19 @@ int plan_generate_ahead(struct desk *d, int days, int *created, struct wb_err *e
 int plan_check(struct desk *d, int64_t ticket_id, int item, const char *result, const char *note,
 	       struct wb_err *err);
 
+/* The checklist of maintenance task ticket_id: its plan (items in their present order) and the items
+ * ticked so far (matched to items by pos). WB_ENOTFOUND when the ticket is not a plan's task.
+ * *plan: plan_clear; *results: plan_results_free. */
+int plan_task_checklist(struct desk *d, int64_t ticket_id, struct plan *plan, struct plan_result **results,
+			size_t *n, struct wb_err *err);
+
+/* Every plan in number order (removed ones too when all). *out: plans_free. */
+int plan_list(struct desk *d, bool all, struct plan **out, size_t *n, struct wb_err *err);
+/* The schedule in words ("every weekday at 09:00", recur_describe). Caller frees. */
+char *plan_schedule_text(const struct plan *p);
+/* The start of p's first occurrence at or after from (within 400 days); false when none. */
+bool plan_next_start(const struct plan *p, wb_time from, wb_time *start);
+
 enum plan_status { PLAN_ST_PLANNED, PLAN_ST_OPEN, PLAN_ST_DONE, PLAN_ST_MISSED, PLAN_ST_WINDOW };
 const char *plan_status_name(enum plan_status s);   /* planned, open, done, missed, window */
 const char *plan_status_label(enum plan_status s);  /* translated */

@@ -122,6 +122,8 @@ bool ui_prompt_line(struct ui_app *a, const char *question, const char *initial,
 bool ui_prompt_yes(struct ui_app *a, const char *question);
 /* The help screen, generated from the key table. */
 void ui_prompt_help(struct ui_app *a);
+/* The same, opened at the section of ctx (a screen's own keys first). */
+void ui_prompt_help_at(struct ui_app *a, enum ui_ctx ctx);
 
 /* ui_call.c: the phone-call form; from_ticket is the open ticket (0 = none). */
 void ui_call_form(struct ui_app *a, int64_t from_ticket);

@@ -93,7 +93,23 @@ enum {
 	X(PERIOD_NEXT, "period-next", N_("Next period"))                         \
 	X(PERIOD_WEEK, "period-week", N_("Show a week"))                         \
 	X(PERIOD_MONTH, "period-month", N_("Show a month"))                      \
-	X(PERIOD_QUARTER, "period-quarter", N_("Show a quarter"))
+	X(PERIOD_QUARTER, "period-quarter", N_("Show a quarter"))                \
+	X(DAY_PREV, "day-prev", N_("Previous day"))                              \
+	X(DAY_NEXT, "day-next", N_("Next day"))                                  \
+	X(WEEK_PREV, "week-prev", N_("Previous week (previous task in a day's list)")) \
+	X(WEEK_NEXT, "week-next", N_("Next week (next task in a day's list)"))   \
+	X(MONTH_PREV, "month-prev", N_("Previous month"))                        \
+	X(MONTH_NEXT, "month-next", N_("Next month"))                            \
+	X(TODAY, "today", N_("Jump to today"))                                   \
+	X(WEEK_VIEW, "week-view", N_("Switch between the month grid and the week view")) \
+	X(ADD_PLAN, "add-plan", N_("Add a maintenance plan"))                    \
+	X(EDIT_PLAN, "edit-plan", N_("Edit the maintenance plan (name, schedule, checklist)")) \
+	X(PLANS, "plans", N_("List the maintenance plans"))                      \
+	X(REMOVE, "remove", N_("Remove (asks first)"))                           \
+	X(CHECKLIST, "checklist", N_("Tick the checklist of a maintenance task")) \
+	X(CHECK_OK, "check-ok", N_("Tick the item: ok"))                         \
+	X(CHECK_FAILED, "check-failed", N_("Tick the item: failed"))             \
+	X(CHECK_NOTE, "check-note", N_("Tick the item with a short note"))
 
 enum ui_action {
 #define UI_ACTION_ENUM(id, name, help) ACT_##id,
@@ -107,6 +123,9 @@ enum ui_action {
 	X(GLOBAL, "global", N_("Everywhere"))        \
 	X(LIST, "list", N_("Ticket lists"))          \
 	X(TICKET, "ticket", N_("Ticket view"))       \
+	X(CALENDAR, "calendar", N_("Maintenance calendar")) \
+	X(PLANS, "plans", N_("Maintenance plans"))   \
+	X(CHECKLIST, "checklist", N_("Checklist of a maintenance task")) \
 	X(FORM, "form", N_("Forms and editors"))     \
 	X(DASHBOARD, "dashboard", N_("Dashboard"))
 

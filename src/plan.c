@@ -665,6 +665,85 @@ int plan_check(struct desk *d, int64_t ticket_id, int item, const char *result, 
 	return store_commit(d->store, err);
 }
 
+int plan_task_checklist(struct desk *d, int64_t ticket_id, struct plan *plan, struct plan_result **results,
+			size_t *n, struct wb_err *err)
+{
+	memset(plan, 0, sizeof *plan);
+	*results = NULL;
+	*n = 0;
+	struct plan_occ o = { 0 };
+	int rc = store_begin_read(d->store, err);
+	if (rc)
+		return rc;
+	rc = store_occ_by_ticket(d->store, ticket_id, &o, err);
+	if (rc == WB_OK)
+		rc = store_plan_get(d->store, o.plan_id, plan, err);
+	if (rc == WB_OK)
+		rc = store_result_list(d->store, o.id, results, n, err);
+	store_end_read(d->store);
+	plan_occ_clear(&o);
+	if (rc) {
+		plan_clear(plan);
+		plan_results_free(results, *n);
+		*n = 0;
+	}
+	return rc;
+}
+
+int plan_list(struct desk *d, bool all, struct plan **out, size_t *n, struct wb_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	size_t cap = 0;
+	int64_t after = 0;
+	int rc;
+	for (;;) {
+		struct plan *v;
+		size_t got;
+		if ((rc = store_plan_page(d->store, after, PAGE, all, &v, &got, err))) {
+			plans_free(out, *n);
+			*n = 0;
+			return rc;
+		}
+		if (*n + got > cap) {
+			cap = (*n + got) * 2;
+			*out = xrealloc(*out, cap * sizeof **out);
+		}
+		if (got)
+			memcpy(*out + *n, v, got * sizeof *v);
+		*n += got;
+		free(v); /* the strings moved into *out */
+		if (got < PAGE)
+			return WB_OK;
+		after = (*out)[*n - 1].id;
+	}
+}
+
+char *plan_schedule_text(const struct plan *p)
+{
+	struct recur_spec spec;
+	char **ex = NULL;
+	plan_spec(p, &spec, &ex);
+	char *s = recur_describe(&spec);
+	plan_spec_free(&ex, spec.n_exdates);
+	return s;
+}
+
+bool plan_next_start(const struct plan *p, wb_time from, wb_time *start)
+{
+	struct recur_spec spec;
+	char **ex = NULL;
+	plan_spec(p, &spec, &ex);
+	struct recur_occurrence *o = NULL;
+	size_t n = 0;
+	bool found = recur_expand(&spec, from, from + 400LL * 86400, 1, &o, &n, NULL) == WB_OK && n;
+	if (found)
+		*start = o[0].start;
+	free(o);
+	plan_spec_free(&ex, spec.n_exdates);
+	return found;
+}
+
 /* ---- agenda ---- */
 
 static struct plan_agenda_item *agenda_push(struct plan_agenda *a, size_t *cap)

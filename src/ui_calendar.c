@@ -7,6 +7,8 @@
 #include "i18n.h"
 #include "plan.h"
 #include "recur.h"
+#include "strbuf.h"
+#include "ui_plan.h"
 #include "ui_term.h"
 #include "utf8.h"
 #include "xmalloc.h"
@@ -192,6 +194,66 @@ static void draw_cell(const struct cal_view *v, int r, int c, int y, int x, int 
 	}
 }
 
+/* The first key bound to act in the calendar (else globally). */
+static void key1(const struct ui_app *a, enum ui_action act, char *buf, size_t n)
+{
+	ui_keymap_keys_for(&a->keys, UI_CTX_CALENDAR, act, buf, n);
+	if (!buf[0])
+		ui_keymap_keys_for(&a->keys, UI_CTX_GLOBAL, act, buf, n);
+	char *comma = strchr(buf, ',');
+	if (comma)
+		*comma = '\0';
+	/* short forms for a line that is read at a glance (the help screen has the full names) */
+	static const char *const brief[][2] = { { "Left", "←" }, { "Right", "→" }, { "Up", "↑" }, { "Down", "↓" },
+						 { "PageUp", "PgUp" }, { "PageDown", "PgDn" } };
+	for (size_t i = 0; i < sizeof brief / sizeof brief[0]; i++)
+		if (!strcmp(buf, brief[i][0]))
+			snprintf(buf, n, "%s", brief[i][1]);
+}
+
+/* The bottom line's keys, from the key table. Caller frees. */
+static char *key_hints(const struct ui_app *a, bool list)
+{
+	static const struct {
+		enum ui_action act, pair;
+		const char *label;
+	} month[] = {
+		{ ACT_DAY_PREV, ACT_DAY_NEXT, N_("day") },
+		{ ACT_WEEK_PREV, ACT_WEEK_NEXT, N_("week") },
+		{ ACT_MONTH_PREV, ACT_MONTH_NEXT, N_("month") },
+		{ ACT_TODAY, ACT_NONE, N_("today") },
+		{ ACT_ADD_PLAN, ACT_NONE, N_("add") },
+		{ ACT_EDIT_PLAN, ACT_NONE, N_("edit") },
+		{ ACT_PLANS, ACT_NONE, N_("plans") },
+		{ ACT_HELP, ACT_NONE, N_("help") },
+		{ ACT_OPEN, ACT_NONE, N_("the day") },
+		{ ACT_WEEK_VIEW, ACT_NONE, N_("week/month") },
+		{ ACT_QUIT, ACT_NONE, N_("leave") },
+	}, focus[] = {
+		{ ACT_WEEK_PREV, ACT_WEEK_NEXT, N_("choose") },
+		{ ACT_OPEN, ACT_NONE, N_("open the task") },
+		{ ACT_EDIT_PLAN, ACT_NONE, N_("edit its plan") },
+		{ ACT_QUIT, ACT_NONE, N_("back to the month") },
+	};
+	struct strbuf b = STRBUF_INIT;
+	size_t n = list ? sizeof focus / sizeof focus[0] : sizeof month / sizeof month[0];
+	for (size_t i = 0; i < n; i++) {
+		enum ui_action act = list ? focus[i].act : month[i].act, pair = list ? focus[i].pair : month[i].pair;
+		char k1[48], k2[48] = "";
+		key1(a, act, k1, sizeof k1);
+		if (pair != ACT_NONE)
+			key1(a, pair, k2, sizeof k2);
+		if (!k1[0])
+			continue;
+		bool arrows = k2[0] && strstr("←↑", k1) && strstr("→↓", k2); /* "←→ day", not "←/→ day" */
+		strbuf_addf(&b, "%s %s%s%s %s", b.len ? " " : "", k1, k2[0] && !arrows ? "/" : "", k2,
+			    _(list ? focus[i].label : month[i].label));
+	}
+	if (!list)
+		strbuf_adds(&b, _("  ! missed  o open  + done  . planned  W window"));
+	return strbuf_detach(&b);
+}
+
 static void draw(struct ui_app *a, struct cal_view *v)
 {
 	ui_term_clear();
@@ -253,62 +315,35 @@ static void draw(struct ui_app *a, struct cal_view *v)
 			role = ROLE_SELECTED;
 		ui_term_text(top + 1 + i, 0, cols, line, role, UI_TEXT_PAD | UI_TEXT_ELLIPSIS);
 	}
-	const char *help = v->error[0] ? v->error
-			 : v->list_focus ? _(" ↑↓ choose · Enter open the task · Esc back to the month")
-					 : _(" ←→ day · ↑↓ week · PgUp/PgDn month · w week/month · a add a plan · t today · "
-					     "Enter the day · q leave   ! missed  o open  + done  . planned  W window");
-	ui_term_text(rows - 1, 0, cols, help, v->error[0] ? ROLE_ERROR : ROLE_STATUSBAR, UI_TEXT_PAD | UI_TEXT_ELLIPSIS);
+	char *keys = key_hints(a, v->list_focus);
+	const char *help = v->error[0] ? v->error : a->msg[0] ? a->msg : keys;
+	enum ui_role hrole = v->error[0] ? ROLE_ERROR : a->msg[0] ? a->msg_role : ROLE_STATUSBAR;
+	ui_term_text(rows - 1, 0, cols, help, hrole, UI_TEXT_PAD | UI_TEXT_ELLIPSIS);
+	free(keys);
 	ui_term_flush();
 }
 
-/* A small form on the bottom line for a new plan on the selected day: name, system, how often,
- * start time, duration and checklist; then the coming two weeks' tasks are generated. */
-static void add_plan_form(struct ui_app *a, struct cal_view *v)
+/* The plan of the selected agenda line (the day's first plan in the month grid); 0 when none. */
+static int64_t selected_plan(const struct cal_view *v)
 {
-	static const char *const rules[] = { "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "FREQ=DAILY", "FREQ=WEEKLY",
-					     "FREQ=MONTHLY;BYDAY=2TU", "FREQ=MONTHLY" };
-	const char *labels[] = { _("every workday"), _("every day"), _("weekly on this weekday"),
-				 _("monthly on the second Tuesday"), _("monthly on this date") };
-	char *name = NULL, *system = NULL, *at = NULL, *dur = NULL, *items = NULL;
-	size_t choice;
-	struct plan p = { 0 };
-	struct wb_err err = { 0 };
-	if (!ui_prompt_line(a, _("Plan name: "), "", NULL, 0, &name) || !*name)
-		goto out;
-	if (!ui_prompt_line(a, _("System: "), "", NULL, 0, &system) || !*system)
-		goto out;
-	if (!ui_prompt_menu(a, _("How often"), labels, sizeof labels / sizeof labels[0], &choice))
-		goto out;
-	if (!ui_prompt_line(a, _("Start time (HH:MM): "), "09:00", NULL, 0, &at))
-		goto out;
-	if (!ui_prompt_line(a, _("Duration in minutes: "), "30", NULL, 0, &dur))
-		goto out;
-	if (!ui_prompt_line(a, _("Checklist (items separated by |): "), "", NULL, 0, &items))
-		goto out;
-	p.name = xstrdup(name);
-	p.kind = xstrdup("inspection");
-	p.system = xstrdup(system);
-	p.rrule = xstrdup(rules[choice]);
-	p.dtstart = xasprintf("%04d-%02d-%02dT%.5s", v->year, v->month, v->day, at);
-	p.tz = zone(a) ? xstrdup(zone(a)) : NULL;
-	p.duration_min = atoi(dur);
-	p.lead_hours = 24;
-	p.notify = xstrdup("none");
-	plan_set_checklist(&p, items);
-	int64_t id;
-	int created = 0;
-	if (plan_add(a->desk, &p, &id, &err) != WB_OK || plan_generate_ahead(a->desk, 14, &created, &err) != WB_OK) {
-		snprintf(v->error, sizeof v->error, "%s", err.msg);
-		goto out;
+	size_t from = v->list_focus ? v->list_sel : 0;
+	for (size_t i = from; i < v->day_items.n; i++) {
+		if (!v->day_items.items[i].is_window)
+			return v->day_items.items[i].plan_id;
+		if (v->list_focus)
+			break;
 	}
-	ui_app_message(a, ROLE_MESSAGE, _("Plan #%lld added; %d tasks for the next two weeks"), (long long)id, created);
-out:
-	plan_clear(&p);
-	free(name);
-	free(system);
-	free(at);
-	free(dur);
-	free(items);
+	return 0;
+}
+
+/* Leaves the calendar for the ticket view of task id. */
+static void open_task(struct ui_app *a, struct cal_view *v, int64_t id)
+{
+	plan_agenda_free(&v->day_items);
+	plan_agenda_free(&v->week_items);
+	ui_term_clear();
+	a->dirty = UI_DIRTY_ALL;
+	ui_app_open_ticket(a, id);
 }
 
 void ui_calendar_run(struct ui_app *a)
@@ -317,6 +352,7 @@ void ui_calendar_run(struct ui_app *a)
 	memset(&v, 0, sizeof v);
 	today(a, &v.ty, &v.tm, &v.td);
 	v.year = v.ty, v.month = v.tm, v.day = v.td;
+	a->msg[0] = '\0';
 	load(a, &v);
 	for (;;) {
 		if (ui_term_too_small())
@@ -336,70 +372,99 @@ void ui_calendar_run(struct ui_app *a)
 			load(a, &v); /* another operator may have ticked or generated meanwhile */
 			continue;
 		}
+		a->msg[0] = '\0';
+		enum ui_action act = ui_keymap_lookup(&a->keys, UI_CTX_CALENDAR, key);
+		if (key == UI_KEY_CTRL('g'))
+			act = ACT_QUIT;
+		/* keys that work the same with the day's list chosen or not */
+		bool reload = true;
+		switch (act) {
+		case ACT_HELP:
+			ui_prompt_help_at(a, UI_CTX_CALENDAR);
+			continue;
+		case ACT_REDRAW:
+			ui_term_invalidate();
+			continue;
+		case ACT_REFRESH:
+			load(a, &v);
+			continue;
+		case ACT_PLANS:
+			ui_plan_list(a);
+			break;
+		case ACT_EDIT_PLAN: {
+			int64_t id = selected_plan(&v);
+			if (!id) {
+				ui_app_message(a, ROLE_ERROR, "%s", _("no plan on this day: choose a day with a task, or P for the list of plans"));
+				reload = false;
+				break;
+			}
+			ui_plan_edit(a, id);
+			break;
+		}
+		default:
+			reload = false;
+			break;
+		}
+		if (a->quit)
+			break;
+		if (reload) {
+			load(a, &v);
+			continue;
+		}
+		if (act == ACT_EDIT_PLAN)
+			continue;
 		if (v.list_focus) {
-			if (key == UI_KEY_ESC || key == 'q' || key == UI_KEY_CTRL('g'))
+			if (act == ACT_QUIT)
 				v.list_focus = false;
-			else if ((key == UI_KEY_DOWN || key == 'j') && v.list_sel + 1 < v.day_items.n)
+			else if ((act == ACT_WEEK_NEXT || act == ACT_DOWN) && v.list_sel + 1 < v.day_items.n)
 				v.list_sel++;
-			else if ((key == UI_KEY_UP || key == 'k') && v.list_sel > 0)
+			else if ((act == ACT_WEEK_PREV || act == ACT_UP) && v.list_sel > 0)
 				v.list_sel--;
-			else if (key == UI_KEY_ENTER && v.list_sel < v.day_items.n) {
+			else if (act == ACT_OPEN && v.list_sel < v.day_items.n) {
 				int64_t id = v.day_items.items[v.list_sel].ticket_id;
 				if (id) {
-					plan_agenda_free(&v.day_items);
-					plan_agenda_free(&v.week_items);
-					ui_term_clear();
-					a->dirty = UI_DIRTY_ALL;
-					ui_app_open_ticket(a, id);
+					open_task(a, &v, id);
 					return;
 				}
 				ui_term_beep();
 			}
 			continue;
 		}
-		int y = v.year, m = v.month;
-		if (key == UI_KEY_ESC || key == 'q' || key == UI_KEY_CTRL('g'))
-			break;
-		else if (key == UI_KEY_LEFT || key == 'h')
-			move_days(&v, -1);
-		else if (key == UI_KEY_RIGHT || key == 'l')
-			move_days(&v, 1);
-		else if (key == UI_KEY_UP || key == 'k')
-			move_days(&v, -7);
-		else if (key == UI_KEY_DOWN || key == 'j')
-			move_days(&v, 7);
-		else if (key == UI_KEY_PGUP || key == '<')
-			move_months(&v, -1);
-		else if (key == UI_KEY_PGDN || key == '>')
-			move_months(&v, 1);
-		else if (key == 't') {
+		switch (act) {
+		case ACT_QUIT:
+			goto out;
+		case ACT_DAY_PREV: move_days(&v, -1); break;
+		case ACT_DAY_NEXT: move_days(&v, 1); break;
+		case ACT_WEEK_PREV: move_days(&v, -7); break;
+		case ACT_WEEK_NEXT: move_days(&v, 7); break;
+		case ACT_MONTH_PREV: move_months(&v, -1); break;
+		case ACT_MONTH_NEXT: move_months(&v, 1); break;
+		case ACT_TODAY:
 			today(a, &v.ty, &v.tm, &v.td);
 			v.year = v.ty, v.month = v.tm, v.day = v.td;
-		} else if (key == 'w') {
-			v.week = !v.week;
-		} else if (key == 'a') {
-			add_plan_form(a, &v);
-			if (v.error[0]) {
-				draw(a, &v);
-				char keep[sizeof v.error];
-				snprintf(keep, sizeof keep, "%s", v.error);
-				load(a, &v);
-				snprintf(v.error, sizeof v.error, "%s", keep);
-				continue;
-			}
-		} else if (key == UI_KEY_ENTER) {
+			break;
+		case ACT_WEEK_VIEW: v.week = !v.week; break;
+		case ACT_ADD_PLAN: {
+			char date[16];
+			snprintf(date, sizeof date, "%04d-%02d-%02d", v.year, v.month, v.day);
+			ui_plan_add(a, date);
+			if (a->quit)
+				goto out;
+			break;
+		}
+		case ACT_OPEN:
 			if (v.day_items.n) {
 				v.list_focus = true;
 				v.list_sel = 0;
 			}
 			continue;
-		} else {
+		default:
 			continue;
 		}
-		(void)y, (void)m;
 		v.list_sel = 0;
 		load(a, &v);
 	}
+out:
 	plan_agenda_free(&v.day_items);
 	plan_agenda_free(&v.week_items);
 	ui_term_clear();

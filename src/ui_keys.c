@@ -10,7 +10,7 @@
 
 /* The built-in key table, in the syntax of a user's key file. */
 static const char builtin_keys[] =
-	"# weibao key table: bind CONTEXT KEY ACTION (contexts: global list ticket form dashboard)\n"
+	"# weibao key table: bind CONTEXT KEY ACTION (contexts: global list ticket form dashboard calendar plans checklist)\n"
 	"bind global q         quit\n"
 	"bind global ?         help\n"
 	"bind global F1        help\n"
@@ -66,6 +66,8 @@ static const char builtin_keys[] =
 	"bind ticket L         link\n"
 	"bind ticket M         merge\n"
 	"bind ticket x         close\n"
+	"bind ticket T         checklist\n"
+	"bind ticket e         edit-plan\n"
 	"bind form   Tab       next-field\n"
 	"bind form   Down      next-field\n"
 	"bind form   BTab      prev-field\n"
@@ -86,7 +88,51 @@ static const char builtin_keys[] =
 	"bind dashboard m      period-month\n"
 	"bind dashboard q      period-quarter\n"
 	"bind dashboard Esc    quit\n"
-	"bind dashboard Left   quit\n";
+	"bind dashboard Left   quit\n"
+	"bind calendar Left     day-prev\n"
+	"bind calendar h        day-prev\n"
+	"bind calendar Right    day-next\n"
+	"bind calendar l        day-next\n"
+	"bind calendar Up       week-prev\n"
+	"bind calendar k        week-prev\n"
+	"bind calendar Down     week-next\n"
+	"bind calendar j        week-next\n"
+	"bind calendar PageUp   month-prev\n"
+	"bind calendar <        month-prev\n"
+	"bind calendar PageDown month-next\n"
+	"bind calendar >        month-next\n"
+	"bind calendar t        today\n"
+	"bind calendar Home     today\n"
+	"bind calendar w        week-view\n"
+	"bind calendar Enter    open\n"
+	"bind calendar a        add-plan\n"
+	"bind calendar e        edit-plan\n"
+	"bind calendar P        plans\n"
+	"bind calendar Esc      quit\n"
+	"bind plans  j         down\n"
+	"bind plans  Down      down\n"
+	"bind plans  k         up\n"
+	"bind plans  Up        up\n"
+	"bind plans  g         top\n"
+	"bind plans  Home      top\n"
+	"bind plans  G         bottom\n"
+	"bind plans  End       bottom\n"
+	"bind plans  Enter     edit-plan\n"
+	"bind plans  e         edit-plan\n"
+	"bind plans  a         add-plan\n"
+	"bind plans  d         remove\n"
+	"bind plans  Delete    remove\n"
+	"bind plans  Esc       quit\n"
+	"bind checklist j      down\n"
+	"bind checklist Down   down\n"
+	"bind checklist k      up\n"
+	"bind checklist Up     up\n"
+	"bind checklist o      check-ok\n"
+	"bind checklist Enter  check-ok\n"
+	"bind checklist f      check-failed\n"
+	"bind checklist n      check-note\n"
+	"bind checklist e      edit-plan\n"
+	"bind checklist Esc    quit\n";
 
 static const char *const action_names[ACT__COUNT] = {
 #define UI_ACTION_NAME(id, name, help) name,
@@ -305,7 +351,7 @@ static int parse_line(struct ui_keymap *km, char *line, const char *file, int li
 				  file, lineno);
 	int ctx = ui_ctx_from_name(w[1]);
 	if (ctx < 0)
-		return wb_err_set(err, WB_EINVAL, _("%s:%d: unknown context '%s' (global, list, ticket, form or dashboard)"),
+		return wb_err_set(err, WB_EINVAL, _("%s:%d: unknown context '%s' (global, list, ticket, form, dashboard, calendar, plans or checklist)"),
 				  file, lineno, w[1]);
 	int key;
 	if (ui_key_parse(w[2], &key) < 0)

@@ -218,9 +218,21 @@ bool ui_prompt_yes(struct ui_app *a, const char *question)
 
 void ui_prompt_help(struct ui_app *a)
 {
+	ui_prompt_help_at(a, UI_CTX_GLOBAL);
+}
+
+void ui_prompt_help_at(struct ui_app *a, enum ui_ctx ctx)
+{
 	struct ui_help_line *lines;
 	size_t n = ui_keymap_help(&a->keys, &lines);
 	int top = 0;
+	for (size_t i = 0; i < n; i++)
+		if (lines[i].action == ACT_NONE && lines[i].ctx == ctx) {
+			top = (int)i; /* the screen's own section first (scrolled into range below) */
+			break;
+		}
+	if (top > (int)n - (a->rows - 2))
+		top = (int)n - (a->rows - 2) > 0 ? (int)n - (a->rows - 2) : 0;
 	for (;;) {
 		ui_term_text(0, 0, a->cols, _(" weibao help — every key, from the key table"), ROLE_TOPBAR,
 			     UI_TEXT_PAD);

@@ -5,7 +5,10 @@
 #include "desk_lookup.h"
 #include "fmt.h"
 #include "i18n.h"
+#include "plan.h"
+#include "recur.h"
 #include "strbuf.h"
+#include "ui_plan.h"
 #include "ui_term.h"
 #include "utf8.h"
 #include "xmalloc.h"
@@ -86,6 +89,57 @@ static enum ui_role kind_role(enum message_kind k)
 	}
 }
 
+/* A maintenance task's checklist: each item with [ ]/[x], its result, who ticked it and when. */
+static void add_checklist(struct ui_app *a, int width)
+{
+	struct plan p;
+	struct plan_result *r = NULL;
+	size_t n = 0;
+	if (plan_task_checklist(a->desk, a->ticket->id, &p, &r, &n, NULL) != WB_OK)
+		return; /* not a plan's task */
+	struct ui_doc *d = &a->doc;
+	if (p.n_items) {
+		char *head = xasprintf(_("Checklist of plan #%lld %s (%zu of %zu ticked)"), (long long)p.id, p.name, n,
+				       p.n_items);
+		ui_doc_add_wrapped(d, head, width, 1, ROLE_HEADER);
+		free(head);
+	}
+	const char *tz = a->desk->cal.tz[0] ? a->desk->cal.tz : NULL;
+	for (size_t i = 0; i < p.n_items; i++) {
+		const struct plan_result *hit = NULL;
+		for (size_t j = 0; j < n; j++)
+			if (r[j].pos == (int)i + 1)
+				hit = &r[j];
+		char *line;
+		if (hit) {
+			char at[20] = "?";
+			recur_utc_to_local(hit->at, tz, at, sizeof at, NULL);
+			if (at[10] == 'T')
+				at[10] = ' ';
+			line = xasprintf("[x] %zu. %s — %s · %s · %s%s%s", i + 1, p.items[i],
+					 !strcmp(hit->result, "ok") ? _("ok") : !strcmp(hit->result, "failed") ? _("failed") : _("note"),
+					 hit->user ? hit->user : "?", at, hit->note ? " · " : "", hit->note ? hit->note : "");
+		} else {
+			line = xasprintf("[ ] %zu. %s", i + 1, p.items[i]);
+		}
+		enum ui_role role = !hit ? ROLE_FIELD_VALUE : !strcmp(hit->result, "failed") ? ROLE_SLA_BREACHED
+				  : !strcmp(hit->result, "note") ? ROLE_NOTE : ROLE_SLA_OK;
+		ui_doc_add_wrapped(d, line, width, 2, role);
+		free(line);
+	}
+	char kt[48] = "", ke[48] = "";
+	ui_keymap_keys_for(&a->keys, UI_CTX_TICKET, ACT_CHECKLIST, kt, sizeof kt);
+	ui_keymap_keys_for(&a->keys, UI_CTX_TICKET, ACT_EDIT_PLAN, ke, sizeof ke);
+	if (kt[0] && ke[0]) {
+		char *hint = p.n_items ? xasprintf(_("%s tick the items · %s edit the plan"), kt, ke)
+				       : xasprintf(_("%s edit the plan (it has no checklist)"), ke);
+		ui_doc_add_wrapped(d, hint, width, 2, ROLE_DIM);
+		free(hint);
+	}
+	plan_results_free(&r, n);
+	plan_clear(&p);
+}
+
 static void add_field_line(struct ui_doc *d, int width, const char *const *pairs, size_t n, enum ui_role role)
 {
 	struct strbuf b = STRBUF_INIT;
@@ -143,6 +197,8 @@ void ui_ticket_build(struct ui_app *a, const struct message_list *msgs)
 	const char *f6[] = { _("Affected version"), t->affected_version, _("Fixed in"), t->fixed_version,
 			     _("Review"), t->review_ref, _("Test"), t->test_result };
 	add_field_line(d, width, f6, 8, ROLE_FIELD_VALUE);
+	if (t->kind == KIND_MAINTENANCE)
+		add_checklist(a, width);
 	if (t->merged_into) {
 		char *m = xasprintf(_("Merged into #%lld"), (long long)t->merged_into);
 		ui_doc_add_wrapped(d, m, width, 1, ROLE_EVENT);
@@ -234,6 +290,23 @@ void ui_ticket_draw(struct ui_app *a)
 	}
 }
 
+/* The checklist (T) or the plan's form (e) of a maintenance task; the view is rebuilt afterwards. */
+static void plan_key(struct ui_app *a, enum ui_action act)
+{
+	int64_t id = a->ticket_id;
+	if (act == ACT_CHECKLIST) {
+		ui_plan_checklist(a, id);
+	} else {
+		int64_t plan = ui_plan_of_task(a, id);
+		if (plan)
+			ui_plan_edit(a, plan);
+	}
+	ui_term_clear();
+	a->dirty = UI_DIRTY_ALL;
+	if (!a->quit)
+		ui_app_refresh(a, true);
+}
+
 void ui_ticket_key(struct ui_app *a, int key, enum ui_action act)
 {
 	int h = a->rows - 3;
@@ -251,6 +324,10 @@ void ui_ticket_key(struct ui_app *a, int key, enum ui_action act)
 		case ACT_PAGE_UP: top -= h - 1; break;
 		case ACT_TOP: top = 0; break;
 		case ACT_BOTTOM: top = max; break;
+		case ACT_CHECKLIST:
+		case ACT_EDIT_PLAN:
+			plan_key(a, act);
+			return;
 		default:
 			if (!ui_app_ticket_action(a, act))
 				ui_term_beep();

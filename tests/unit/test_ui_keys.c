@@ -62,7 +62,7 @@ static void test_errors(void **state)
 {
 	(void)state;
 	expect_error("bind list j down\nbind lst j down\n",
-		     "my.keys:2: unknown context 'lst' (global, list, ticket, form or dashboard)");
+		     "my.keys:2: unknown context 'lst' (global, list, ticket, form, dashboard, calendar, plans or checklist)");
 	expect_error("bind list Foo down\n", "my.keys:1: unknown key 'Foo'");
 	expect_error("bind list j dwn\n", "my.keys:1: unknown action 'dwn'");
 	expect_error("bind list j\n", "my.keys:1: expected: bind CONTEXT KEY ACTION");
