@@ -117,6 +117,25 @@ int desk_counts(struct desk *d, struct ticket_counts *c, struct wb_err *err);
 /* Moves whenever any process commits a change: poll it to refresh screens. */
 int desk_data_version(struct desk *d, int64_t *v, struct wb_err *err);
 
+/* A ticket and its whole conversation, read from one snapshot. *t: ticket_free();
+ * msgs: message_list_free(). When it fails there is nothing to free. */
+int desk_ticket_read(struct desk *d, int64_t id, struct ticket **t, struct message_list *msgs,
+		     struct wb_err *err);
+/* Called for each ticket of desk_ticket_each (t borrowed for the call); non-zero stops the walk
+ * and is returned. */
+typedef int (*desk_ticket_fn)(const struct ticket *t, void *ctx);
+/* Every ticket matching f in sort order, at most limit (0 = all), read page by page from one
+ * snapshot: memory stays flat whatever the size of the desk. */
+int desk_ticket_each(struct desk *d, const struct ticket_filter *f, enum ticket_sort sort, size_t limit,
+		     desk_ticket_fn fn, void *ctx, struct wb_err *err);
+
+/* Database upkeep. desk_check opens the existing file at db_path (nothing is created or migrated)
+ * and runs SQLite's integrity and foreign key checks; *report (caller frees) is "ok" or the
+ * problems found. desk_backup copies the live database to path while others keep working. */
+int desk_check(const char *db_path, char **report, struct wb_err *err);
+int desk_backup(struct desk *d, const char *path, struct wb_err *err);
+int desk_schema_version(struct desk *d, int *version, struct wb_err *err);
+
 /* Adds a message. expect_version (0 = don't check) detects an edit collision. A reply is the
  * first response when none was given yet; an inbound message on a ticket waiting on the
  * customer resumes it. *msg_id may be NULL. */

@@ -21,4 +21,23 @@ int directory_set(struct desk *d, enum store_entity e, const char *key, const ch
 /* Resolves a contact by number, email or phone. */
 int directory_contact_find(struct desk *d, const char *key, struct contact *out, struct wb_err *err);
 
+/* Look-ups by name or number (as store_dir.h describes each); WB_ENOTFOUND names the key.
+ * *out is the caller's: user_clear, organisation_clear, system_info_clear, queue_info_clear. */
+int directory_user_find(struct desk *d, const char *login, struct user *out, struct wb_err *err);
+int directory_org_find(struct desk *d, const char *name, struct organisation *out, struct wb_err *err);
+/* A system by name across the desk, or by number. */
+int directory_system_find(struct desk *d, const char *name, struct system_info *out, struct wb_err *err);
+int directory_queue_find(struct desk *d, const char *name, struct queue_info *out, struct wb_err *err);
+
+/* Whole lists, in number order. *out is the caller's array: clear each item as above, then
+ * free(*out). */
+int directory_user_list(struct desk *d, struct user **out, size_t *n, struct wb_err *err);
+int directory_org_list(struct desk *d, struct organisation **out, size_t *n, struct wb_err *err);
+int directory_system_list(struct desk *d, struct system_info **out, size_t *n, struct wb_err *err);
+int directory_queue_list(struct desk *d, struct queue_info **out, size_t *n, struct wb_err *err);
+/* Contacts can be very many: a page of at most limit in number order after after_id.
+ * *out: store_contacts_free (or clear each item and free(*out)). */
+int directory_contact_page(struct desk *d, int64_t after_id, size_t limit, struct contact **out, size_t *n,
+			   struct wb_err *err);
+
 #endif

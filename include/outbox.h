@@ -61,6 +61,17 @@ int outbox_notify_sla(struct desk *d, const struct ticket *t, bool breached, int
 int outbox_announce_window(struct desk *d, const char *title, const char *details, const int64_t *contact_ids,
 			   size_t n, int *queued, struct wb_err *err);
 
+/* Managing the queue. outbox_list: newest first, messages with id < before_id (0 = from the
+ * newest), at most limit, only state `state` when filter_state; recipients included, raw not.
+ * *out: outbox_items_free. outbox_retry sends a failed, retrying or cancelled message again (a
+ * queued one becomes due now); outbox_cancel stops a queued, retrying or failed one. Both need an
+ * operator, run in one transaction with their audit entry, and refuse (WB_EREFUSED) a message in
+ * a state they cannot change; WB_ENOTFOUND names an unknown id. */
+int outbox_list(struct desk *d, bool filter_state, enum outbox_state state, int64_t before_id, size_t limit,
+		struct outbox_item **out, size_t *n, struct wb_err *err);
+int outbox_retry(struct desk *d, int64_t id, struct wb_err *err);
+int outbox_cancel(struct desk *d, int64_t id, struct wb_err *err);
+
 /* The values a template can name: {{ticket.id}}, {{ticket.subject}}, {{requester.name}},
  * {{operator.name}}, {{desk.name}}, {{reply.body}}, {{ticket.fixed_version}}; in maintenance
  * notices also {{notice.title}}, {{notice.system}} (the system, else the organisation),

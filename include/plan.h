@@ -90,6 +90,10 @@ int plan_check(struct desk *d, int64_t ticket_id, int item, const char *result, 
  * *plan: plan_clear; *results: plan_results_free. */
 int plan_task_checklist(struct desk *d, int64_t ticket_id, struct plan *plan, struct plan_result **results,
 			size_t *n, struct wb_err *err);
+/* The same, also filling *occ with the occurrence the task was generated for (its status through
+ * plan_occ_status), all from one snapshot. *occ: plan_occ_clear. */
+int plan_task_checklist_occ(struct desk *d, int64_t ticket_id, struct plan_occ *occ, struct plan *plan,
+			    struct plan_result **results, size_t *n, struct wb_err *err);
 
 /* Every plan in number order (removed ones too when all). *out: plans_free. */
 int plan_list(struct desk *d, bool all, struct plan **out, size_t *n, struct wb_err *err);
@@ -148,6 +152,10 @@ void plan_local_day(const struct desk *d, wb_time t, wb_time *day_start, wb_time
 /* Maintenance windows. w->system (name or number) or w->org names what is affected; title and
  * start < end required; lead_hours 0..744. Operators and above. */
 int plan_window_add(struct desk *d, const struct maint_window *w, int64_t *id, struct wb_err *err);
+/* Windows overlapping [from, to) after key (NULL = from the start), in (start, id) order, at most
+ * limit: page through with the last one's start and id. *out: maint_windows_free. */
+int plan_window_page(struct desk *d, wb_time from, wb_time to, const struct plan_key *after, size_t limit,
+		     struct maint_window **out, size_t *n, struct wb_err *err);
 
 /* Notifications. A notice is data, not text: what happens, when, and in which zone the reader
  * wants the times. The mail layer words it in the contact's language (its templates) and queues

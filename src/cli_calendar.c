@@ -287,37 +287,28 @@ static int plan_list_cmd(struct cli_ctx *ctx, int argc, char **argv)
 		print_cells(head, w, 5);
 	}
 	struct wb_err err = { 0 };
-	int64_t after = 0;
+	struct plan *v;
+	size_t n;
 	bool any = false;
-	int rc;
-	for (;;) {
-		struct plan *v;
-		size_t n;
-		if ((rc = store_plan_page(d->store, after, 100, cli_has(&cmd, "all"), &v, &n, &err)))
-			break;
-		for (size_t i = 0; i < n; i++) {
-			if (json) {
-				struct strbuf b = STRBUF_INIT;
-				strbuf_adds(&b, any ? "," : "[");
-				plan_json(&v[i], &b);
-				puts(strbuf_str(&b));
-				strbuf_free(&b);
-			} else {
-				char id[24];
-				snprintf(id, sizeof id, "%lld", (long long)v[i].id);
-				char *sched = plan_describe(&v[i]);
-				const char *cells[] = { id, v[i].name, plan_kind_label_of(v[i].kind), v[i].system, sched };
-				print_cells(cells, w, 5);
-				free(sched);
-			}
-			any = true;
+	int rc = plan_list(d, cli_has(&cmd, "all"), &v, &n, &err);
+	for (size_t i = 0; rc == WB_OK && i < n; i++) {
+		if (json) {
+			struct strbuf b = STRBUF_INIT;
+			strbuf_adds(&b, any ? "," : "[");
+			plan_json(&v[i], &b);
+			puts(strbuf_str(&b));
+			strbuf_free(&b);
+		} else {
+			char id[24];
+			snprintf(id, sizeof id, "%lld", (long long)v[i].id);
+			char *sched = plan_describe(&v[i]);
+			const char *cells[] = { id, v[i].name, plan_kind_label_of(v[i].kind), v[i].system, sched };
+			print_cells(cells, w, 5);
+			free(sched);
 		}
-		if (n)
-			after = v[n - 1].id;
-		plans_free(&v, n);
-		if (n < 100)
-			break;
+		any = true;
 	}
+	plans_free(&v, n);
 	if (json)
 		puts(any ? "]" : "[]");
 	return rc ? cli_fail(&err) : 0;
@@ -449,24 +440,12 @@ static int plan_checklist_cmd(struct cli_ctx *ctx, int argc, char **argv)
 	if (cli_parse_id(ctx, &cmd, argc, argv, NULL, &id, &d, &ex))
 		return ex;
 	struct wb_err err = { 0 };
-	struct plan_occ o = { 0 };
-	struct plan p = { 0 };
-	struct plan_result *r = NULL;
-	size_t n = 0;
-	int rc = store_begin_read(d->store, &err);
-	if (rc == WB_OK) {
-		rc = store_occ_by_ticket(d->store, id, &o, &err);
-		if (rc == WB_OK)
-			rc = plan_get(d, o.plan_id, &p, &err);
-		if (rc == WB_OK)
-			rc = store_result_list(d->store, o.id, &r, &n, &err);
-		store_end_read(d->store);
-	}
-	if (rc) {
-		plan_occ_clear(&o);
-		plan_clear(&p);
+	struct plan_occ o;
+	struct plan p;
+	struct plan_result *r;
+	size_t n;
+	if (plan_task_checklist_occ(d, id, &o, &p, &r, &n, &err))
 		return cli_fail(&err);
-	}
 	bool json = cli_has(&cmd, "json");
 	struct strbuf b = STRBUF_INIT;
 	if (json)
@@ -897,7 +876,7 @@ static int window_list_cmd(struct cli_ctx *ctx, int argc, char **argv)
 	for (;;) {
 		struct maint_window *v;
 		size_t n;
-		if ((rc = store_window_page(d->store, from, to, have ? &key : NULL, 100, &v, &n, &err)))
+		if ((rc = plan_window_page(d, from, to, have ? &key : NULL, 100, &v, &n, &err)))
 			break;
 		for (size_t i = 0; i < n; i++) {
 			const struct maint_window *x = &v[i];

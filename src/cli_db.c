@@ -2,7 +2,6 @@
 #include "cli_opt.h"
 
 #include "i18n.h"
-#include "store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,13 +23,8 @@ static int db_run(struct cli_ctx *ctx, const char *verb, int argc, char **argv)
 	struct wb_err err = { 0 };
 	int rc = WB_OK;
 	if (!strcmp(verb, "check")) {
-		struct store *s;
-		rc = store_open_existing(ctx->db_path, &s, &err);
-		char *report = NULL;
-		if (rc == WB_OK) {
-			rc = store_check(s, &report, &err);
-			store_close(&s);
-		}
+		char *report;
+		rc = desk_check(ctx->db_path, &report, &err);
 		if (rc == WB_OK) {
 			printf("%s\n", report);
 			if (strcmp(report, "ok") != 0)
@@ -45,12 +39,12 @@ static int db_run(struct cli_ctx *ctx, const char *verb, int argc, char **argv)
 			return ex;
 		}
 		if (backup) {
-			rc = store_backup(d->store, args[0], &err);
+			rc = desk_backup(d, args[0], &err);
 			if (rc == WB_OK)
 				printf(_("backed up %s to %s\n"), ctx->db_path, args[0]);
 		} else {
 			int v = 0;
-			rc = store_schema_version(d->store, &v, &err);
+			rc = desk_schema_version(d, &v, &err);
 			if (rc == WB_OK)
 				printf(_("database %s at schema version %d; you are %s (%s)\n"), ctx->db_path, v,
 				       d->me.login, user_role_name((enum user_role)d->me.role));

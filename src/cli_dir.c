@@ -263,18 +263,18 @@ static int dir_list(struct desk *d, const char *group, bool json)
 	int rc;
 	if (k->entity == ENTITY_USER) {
 		struct user *v;
-		if ((rc = store_user_list(d->store, &v, &n, &err)) == WB_OK)
+		if ((rc = directory_user_list(d, &v, &n, &err)) == WB_OK)
 			print_rows(v, n, k, json, &any);
 	} else if (k->entity == ENTITY_ORG) {
 		struct organisation *v;
-		if ((rc = store_org_list(d->store, &v, &n, &err)) == WB_OK)
+		if ((rc = directory_org_list(d, &v, &n, &err)) == WB_OK)
 			print_rows(v, n, k, json, &any);
 	} else if (k->entity == ENTITY_CONTACT) {
 		/* in pages: there can be very many */
 		int64_t after = 0;
 		do {
 			struct contact *v;
-			if ((rc = store_contact_list(d->store, after, 500, &v, &n, &err)))
+			if ((rc = directory_contact_page(d, after, 500, &v, &n, &err)))
 				break;
 			if (n)
 				after = v[n - 1].id;
@@ -282,11 +282,11 @@ static int dir_list(struct desk *d, const char *group, bool json)
 		} while (n == 500);
 	} else if (k->entity == ENTITY_SYSTEM) {
 		struct system_info *v;
-		if ((rc = store_system_list(d->store, &v, &n, &err)) == WB_OK)
+		if ((rc = directory_system_list(d, &v, &n, &err)) == WB_OK)
 			print_rows(v, n, k, json, &any);
 	} else {
 		struct queue_info *v;
-		if ((rc = store_queue_list(d->store, &v, &n, &err)) == WB_OK)
+		if ((rc = directory_queue_list(d, &v, &n, &err)) == WB_OK)
 			print_rows(v, n, k, json, &any);
 	}
 	if (rc)
@@ -310,15 +310,15 @@ static int dir_show(struct desk *d, const char *group, const char *key, bool jso
 	memset(&x, 0, sizeof x);
 	int rc;
 	if (k->entity == ENTITY_USER)
-		rc = store_user_find(d->store, key, &x.u, &err);
+		rc = directory_user_find(d, key, &x.u, &err);
 	else if (k->entity == ENTITY_ORG)
-		rc = store_org_find(d->store, key, &x.o, &err);
+		rc = directory_org_find(d, key, &x.o, &err);
 	else if (k->entity == ENTITY_CONTACT)
 		rc = directory_contact_find(d, key, &x.c, &err);
 	else if (k->entity == ENTITY_SYSTEM)
-		rc = store_system_find(d->store, key, 0, &x.y, &err);
+		rc = directory_system_find(d, key, &x.y, &err);
 	else
-		rc = store_queue_find(d->store, key, &x.q, &err);
+		rc = directory_queue_find(d, key, &x.q, &err);
 	if (rc)
 		return cli_fail(&err);
 	struct rec r = { 0 };

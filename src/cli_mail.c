@@ -127,7 +127,7 @@ static int quarantine_cmd(struct cli_ctx *ctx, int argc, char **argv)
 	if (list) {
 		struct quarantined *q;
 		size_t n;
-		if (store_quarantine_list(d->store, 0, 1000, cli_has(&cmd, "all"), &q, &n, &err))
+		if (mailgate_quarantine_list(d, 0, 1000, cli_has(&cmd, "all"), &q, &n, &err))
 			return cli_fail(&err);
 		for (size_t i = 0; i < n; i++) {
 			char when[32];
@@ -141,30 +141,21 @@ static int quarantine_cmd(struct cli_ctx *ctx, int argc, char **argv)
 		store_quarantine_list_free(&q, n);
 		return 0;
 	}
-	struct quarantined q;
-	if (store_quarantine_get(d->store, id, &q, &err))
-		return cli_fail(&err);
-	int rc = WB_OK;
+	int rc;
 	if (!strcmp(verb, "show")) {
-		printf("%s %s\n%s %s\n\n", _("Reason:"), q.reason, _("State:"), q.state);
-		fwrite(q.raw, 1, (size_t)q.size, stdout);
-	} else if (!strcmp(verb, "drop")) {
-		if ((rc = desk_require(d, ROLE_OPERATOR, &err)) == WB_OK)
-			rc = store_quarantine_set_state(d->store, id, "dropped", &err);
-	} else if ((rc = desk_require(d, ROLE_OPERATOR, &err)) == WB_OK) {
-		/* through the gate again, as an operator decided; a flood hold does not apply twice */
-		struct mailgate_result r;
-		rc = mailgate_deliver(d, (const char *)q.raw, (size_t)q.size, NULL, &r, &err);
-		if (rc == WB_OK && (r.outcome == GATE_CREATED || r.outcome == GATE_APPENDED ||
-				    r.outcome == GATE_DUPLICATE)) {
-			rc = store_quarantine_set_state(d->store, id, "retried", &err);
-			if (rc == WB_OK)
-				printf(_("filed on ticket #%lld\n"), (long long)r.ticket_id);
-		} else if (rc == WB_OK) {
-			rc = wb_err_set(&err, WB_EREFUSED, _("still cannot be filed: %s"), r.reason);
+		struct quarantined q;
+		if ((rc = mailgate_quarantine_get(d, id, &q, &err)) == WB_OK) {
+			printf("%s %s\n%s %s\n\n", _("Reason:"), q.reason, _("State:"), q.state);
+			fwrite(q.raw, 1, (size_t)q.size, stdout);
+			quarantined_clear(&q);
 		}
+	} else if (!strcmp(verb, "drop")) {
+		rc = mailgate_quarantine_drop(d, id, &err);
+	} else {
+		struct mailgate_result r;
+		if ((rc = mailgate_quarantine_retry(d, id, &r, &err)) == WB_OK)
+			printf(_("filed on ticket #%lld\n"), (long long)r.ticket_id);
 	}
-	quarantined_clear(&q);
 	return rc ? cli_fail(&err) : 0;
 }
 
@@ -194,22 +185,15 @@ static void progress(bool tty, const char *what, long done, long total)
 	}
 }
 
-#define IMPORT_BATCH 250 /* messages per transaction: one bad message undoes only itself */
-
-static int import_one(struct desk *d, const char *raw, size_t len, struct import_tally *t, struct wb_err *err)
+static int import_one(struct mailgate_batch *b, const char *raw, size_t len, struct import_tally *t,
+		      struct wb_err *err)
 {
 	struct mailgate_opts o = { NULL, true };
 	struct mailgate_result r;
-	int rc = WB_OK;
-	if (t->n % IMPORT_BATCH == 0) {
-		if (t->n)
-			rc = store_commit(d->store, err);
-		if (rc == WB_OK)
-			rc = store_begin(d->store, err);
-		if (rc)
-			return rc;
-	}
-	rc = mailgate_deliver(d, raw, len, &o, &r, err);
+	size_t before = b->n;
+	int rc = mailgate_batch_deliver(b, raw, len, &o, &r, err);
+	if (b->n == before)
+		return rc; /* the batch's transaction could not be started: the message was not tried */
 	t->n++;
 	if (rc) {
 		t->failed++;
@@ -220,7 +204,7 @@ static int import_one(struct desk *d, const char *raw, size_t len, struct import
 }
 
 /* mbox: messages start at lines "From "; ">From " lines were escaped (mboxrd) and lose one '>'. */
-static int import_mbox(struct desk *d, const char *path, struct import_tally *t, struct wb_err *err)
+static int import_mbox(struct mailgate_batch *b, const char *path, struct import_tally *t, struct wb_err *err)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
@@ -239,7 +223,7 @@ static int import_mbox(struct desk *d, const char *path, struct import_tally *t,
 		n = getline(&line, &cap, f);
 		bool boundary = n < 0 || (n >= 5 && !strncmp(line, "From ", 5));
 		if (boundary && in_msg && mlen) {
-			rc = import_one(d, msg, mlen, t, err);
+			rc = import_one(b, msg, mlen, t, err);
 			mlen = 0;
 			progress(tty, _("importing"), done, total);
 		}
@@ -272,7 +256,7 @@ static int import_mbox(struct desk *d, const char *path, struct import_tally *t,
 	return rc;
 }
 
-static int import_maildir(struct desk *d, const char *dir, struct import_tally *t, struct wb_err *err)
+static int import_maildir(struct mailgate_batch *b, const char *dir, struct import_tally *t, struct wb_err *err)
 {
 	const char *subs[] = { "cur", "new" };
 	bool tty = isatty(2);
@@ -295,7 +279,7 @@ static int import_maildir(struct desk *d, const char *dir, struct import_tally *
 			char *raw;
 			size_t len;
 			if (f && read_all(f, &raw, &len) == 0) {
-				rc = import_one(d, raw, len, t, err);
+				rc = import_one(b, raw, len, t, err);
 				free(raw);
 			}
 			if (f)
@@ -334,12 +318,13 @@ int cli_import(struct cli_ctx *ctx, int argc, char **argv)
 	struct import_tally t;
 	memset(&t, 0, sizeof t);
 	struct wb_err err = { 0 };
-	int rc = mbox ? import_mbox(d, path, &t, &err) : import_maildir(d, path, &t, &err);
+	/* MAILGATE_BATCH messages per transaction: one bad message undoes only itself */
+	struct mailgate_batch b = { d, 0, false };
+	int rc = mbox ? import_mbox(&b, path, &t, &err) : import_maildir(&b, path, &t, &err);
 	free(args);
+	int end = mailgate_batch_end(&b, rc == WB_OK, &err);
 	if (rc == WB_OK)
-		rc = store_commit(d->store, &err);
-	else
-		store_rollback(d->store);
+		rc = end;
 	if (isatty(2))
 		fputc('\n', stderr);
 	printf(_("%ld messages: %ld created, %ld appended, %ld duplicates, %ld quarantined, %ld held\n"), t.n,

@@ -244,7 +244,7 @@ static void item_row(const struct outbox_item *it, struct strbuf *b)
 	strbuf_free(&to);
 }
 
-static int outbox_list(struct cli_ctx *ctx, int argc, char **argv)
+static int outbox_list_cmd(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct cli_cmd cmd = { "outbox list [--state S] [--json]", N_("List outgoing mail, newest first."),
 			       list_opts, 0, 0 };
@@ -295,7 +295,7 @@ static int outbox_list(struct cli_ctx *ctx, int argc, char **argv)
 			break;
 		struct outbox_item *v;
 		size_t n;
-		if ((rc = store_outbox_list(d->store, filter, st, before, want, &v, &n, &err)))
+		if ((rc = outbox_list(d, filter, st, before, want, &v, &n, &err)))
 			break;
 		for (size_t i = 0; i < n; i++) {
 			struct strbuf b = STRBUF_INIT;
@@ -349,21 +349,7 @@ static int outbox_id_cmd(struct cli_ctx *ctx, const char *verb, int argc, char *
 	if ((ex = cli_desk(ctx, &d)))
 		return ex;
 	struct wb_err err = { 0 };
-	int rc = desk_require(d, ROLE_OPERATOR, &err);
-	if (rc == WB_OK)
-		rc = store_begin(d->store, &err);
-	if (rc)
-		return cli_fail(&err);
-	rc = retry ? store_outbox_retry(d->store, id, clock_now(), &err) : store_outbox_cancel(d->store, id, &err);
-	char what[32];
-	snprintf(what, sizeof what, "%lld", id);
-	if (rc == WB_OK)
-		rc = store_audit_add(d->store, d->me.id, 0, retry ? "outbox retry" : "outbox cancel", NULL, what, &err);
-	if (rc == WB_OK)
-		rc = store_commit(d->store, &err);
-	else
-		store_rollback(d->store);
-	if (rc)
+	if (retry ? outbox_retry(d, id, &err) : outbox_cancel(d, id, &err))
 		return cli_fail(&err);
 	printf(retry ? _("outbox message %lld queued again\n") : _("outbox message %lld cancelled\n"), id);
 	return 0;
@@ -372,7 +358,7 @@ static int outbox_id_cmd(struct cli_ctx *ctx, const char *verb, int argc, char *
 static const struct cli_sub outbox_subs[] = {
 	{ "send", "send [--to-dir DIR]", N_("send every mail due now, once (for cron)"), outbox_send, NULL },
 	{ "daemon", "daemon [--to-dir DIR]", N_("keep sending as mail is queued"), outbox_daemon_cmd, NULL },
-	{ "list", "list [--state S] [--json]", N_("list outgoing mail and its state"), outbox_list, NULL },
+	{ "list", "list [--state S] [--json]", N_("list outgoing mail and its state"), outbox_list_cmd, NULL },
 	{ "retry", "retry ID", N_("send a failed mail again"), NULL, outbox_id_cmd },
 	{ "cancel", "cancel ID", N_("do not send a mail"), NULL, outbox_id_cmd },
 };

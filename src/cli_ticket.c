@@ -1,9 +1,9 @@
 /* cli_ticket.c — `weibao ticket …`: the same domain calls the full-screen UI makes. */
 #include "cli_opt.h"
 
+#include "directory.h"
 #include "fmt.h"
 #include "i18n.h"
-#include "store_dir.h"
 #include "strbuf.h"
 #include "utf8.h"
 #include "xmalloc.h"
@@ -401,7 +401,7 @@ static int build_filter(struct desk *d, const struct cli_cmd *cmd, struct ticket
 		return rc;
 	if (cli_has(cmd, "queue")) {
 		struct queue_info q;
-		if ((rc = store_queue_find(d->store, cli_get(cmd, "queue"), &q, err)))
+		if ((rc = directory_queue_find(d, cli_get(cmd, "queue"), &q, err)))
 			return rc;
 		f->queue_id = q.id;
 		queue_info_clear(&q);
@@ -410,7 +410,7 @@ static int build_filter(struct desk *d, const struct cli_cmd *cmd, struct ticket
 		f->assignee_id = d->me.id;
 	if (cli_has(cmd, "assignee")) {
 		struct user u;
-		if ((rc = store_user_find(d->store, cli_get(cmd, "assignee"), &u, err)))
+		if ((rc = directory_user_find(d, cli_get(cmd, "assignee"), &u, err)))
 			return rc;
 		f->assignee_id = u.id;
 		user_clear(&u);
@@ -424,7 +424,7 @@ static int build_filter(struct desk *d, const struct cli_cmd *cmd, struct ticket
 	}
 	if (cli_has(cmd, "org")) {
 		struct organisation o;
-		if ((rc = store_org_find(d->store, cli_get(cmd, "org"), &o, err)))
+		if ((rc = directory_org_find(d, cli_get(cmd, "org"), &o, err)))
 			return rc;
 		f->org_id = o.id;
 		organisation_clear(&o);
@@ -440,6 +440,22 @@ static int build_filter(struct desk *d, const struct cli_cmd *cmd, struct ticket
 	}
 	f->now = clock_now();
 	return WB_OK;
+}
+
+/* desk_ticket_each's callback: one row of `ticket list`. */
+struct row_ctx {
+	struct desk *d;
+	wb_time now;
+	enum list_format fmt;
+	bool any;
+};
+
+static int print_one(const struct ticket *t, void *ctx)
+{
+	struct row_ctx *c = ctx;
+	print_row(c->d, t, c->now, c->fmt, !c->any);
+	c->any = true;
+	return 0;
 }
 
 static int ticket_list(struct cli_ctx *ctx, int argc, char **argv)
@@ -470,42 +486,12 @@ static int ticket_list(struct cli_ctx *ctx, int argc, char **argv)
 	struct ticket_filter f;
 	if (build_filter(d, &cmd, &f, &err))
 		return cli_fail(&err);
-	wb_time now = clock_now();
-	/* page through with keyset queries: memory stays flat whatever the size of the desk */
-	struct ticket_key key;
-	bool have_key = false, any = false;
-	long printed = 0;
-	int rc = store_begin_read(d->store, &err);
-	if (rc)
-		return cli_fail(&err);
+	/* the domain pages through with keyset queries: memory stays flat whatever the size of the desk */
+	struct row_ctx rows = { d, clock_now(), fmt, false };
 	print_header(fmt);
-	for (;;) {
-		size_t want = 200;
-		if (limit && (size_t)(limit - printed) < want)
-			want = (size_t)(limit - printed);
-		if (!want)
-			break;
-		struct ticket_list page;
-		rc = desk_ticket_page(d, &f, sort, have_key ? &key : NULL, false, want, &page, &err);
-		if (rc)
-			break;
-		for (size_t i = 0; i < page.n; i++) {
-			print_row(d, &page.items[i], now, fmt, !any);
-			any = true;
-		}
-		printed += (long)page.n;
-		if (page.n)
-			ticket_key_of(&page.items[page.n - 1], sort, &key);
-		have_key = true;
-		size_t got = page.n;
-		ticket_list_free(&page);
-		if (got < want)
-			break;
-	}
-	store_end_read(d->store);
-	if (rc)
+	if (desk_ticket_each(d, &f, sort, (size_t)limit, print_one, &rows, &err))
 		return cli_fail(&err);
-	print_footer(fmt, any);
+	print_footer(fmt, rows.any);
 	return 0;
 }
 
@@ -534,14 +520,8 @@ static int ticket_show(struct cli_ctx *ctx, int argc, char **argv)
 		return ex;
 	struct wb_err err = { 0 };
 	struct ticket *t;
-	struct message_list msgs = { 0 };
-	if (store_begin_read(d->store, &err))
-		return cli_fail(&err);
-	int rc = desk_ticket_get(d, id, &t, &err);
-	if (rc == WB_OK && (rc = desk_ticket_messages(d, id, &msgs, &err)))
-		ticket_free(&t);
-	store_end_read(d->store);
-	if (rc)
+	struct message_list msgs;
+	if (desk_ticket_read(d, id, &t, &msgs, &err))
 		return cli_fail(&err);
 	wb_time now = clock_now();
 	char buf[400], buf2[64];

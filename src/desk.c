@@ -552,6 +552,79 @@ int desk_data_version(struct desk *d, int64_t *v, struct wb_err *err)
 	return store_data_version(d->store, v, err);
 }
 
+int desk_ticket_read(struct desk *d, int64_t id, struct ticket **t, struct message_list *msgs,
+		     struct wb_err *err)
+{
+	*t = NULL;
+	memset(msgs, 0, sizeof *msgs);
+	int rc = store_begin_read(d->store, err);
+	if (rc)
+		return rc;
+	rc = desk_ticket_get(d, id, t, err);
+	if (rc == WB_OK && (rc = desk_ticket_messages(d, id, msgs, err)))
+		ticket_free(t);
+	store_end_read(d->store);
+	return rc;
+}
+
+#define EACH_PAGE 200 /* tickets per keyset query in desk_ticket_each */
+
+int desk_ticket_each(struct desk *d, const struct ticket_filter *f, enum ticket_sort sort, size_t limit,
+		     desk_ticket_fn fn, void *ctx, struct wb_err *err)
+{
+	int rc = store_begin_read(d->store, err);
+	if (rc)
+		return rc;
+	struct ticket_key key;
+	bool have_key = false;
+	size_t done = 0;
+	for (;;) {
+		size_t want = EACH_PAGE;
+		if (limit && limit - done < want)
+			want = limit - done;
+		if (!want)
+			break;
+		struct ticket_list page;
+		rc = store_ticket_page(d->store, f, sort, have_key ? &key : NULL, false, want, &page, err);
+		if (rc)
+			break;
+		for (size_t i = 0; i < page.n && rc == WB_OK; i++)
+			rc = fn(&page.items[i], ctx);
+		done += page.n;
+		if (page.n)
+			ticket_key_of(&page.items[page.n - 1], sort, &key);
+		have_key = true;
+		size_t got = page.n;
+		ticket_list_free(&page);
+		if (rc || got < want)
+			break;
+	}
+	store_end_read(d->store);
+	return rc;
+}
+
+int desk_check(const char *db_path, char **report, struct wb_err *err)
+{
+	struct store *s;
+	*report = NULL;
+	int rc = store_open_existing(db_path, &s, err);
+	if (rc)
+		return rc;
+	rc = store_check(s, report, err);
+	store_close(&s);
+	return rc;
+}
+
+int desk_backup(struct desk *d, const char *path, struct wb_err *err)
+{
+	return store_backup(d->store, path, err);
+}
+
+int desk_schema_version(struct desk *d, int *version, struct wb_err *err)
+{
+	return store_schema_version(d->store, version, err);
+}
+
 /* Loads a ticket for a change; refuses a version mismatch and merged tickets. */
 static int load_for_change(struct desk *d, int64_t id, int64_t expect_version, struct ticket *t,
 			   struct wb_err *err)

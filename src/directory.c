@@ -202,6 +202,52 @@ int directory_contact_find(struct desk *d, const char *key, struct contact *out,
 	return rc;
 }
 
+int directory_user_find(struct desk *d, const char *login, struct user *out, struct wb_err *err)
+{
+	return store_user_find(d->store, login, out, err);
+}
+
+int directory_org_find(struct desk *d, const char *name, struct organisation *out, struct wb_err *err)
+{
+	return store_org_find(d->store, name, out, err);
+}
+
+int directory_system_find(struct desk *d, const char *name, struct system_info *out, struct wb_err *err)
+{
+	return store_system_find(d->store, name, 0, out, err);
+}
+
+int directory_queue_find(struct desk *d, const char *name, struct queue_info *out, struct wb_err *err)
+{
+	return store_queue_find(d->store, name, out, err);
+}
+
+int directory_user_list(struct desk *d, struct user **out, size_t *n, struct wb_err *err)
+{
+	return store_user_list(d->store, out, n, err);
+}
+
+int directory_org_list(struct desk *d, struct organisation **out, size_t *n, struct wb_err *err)
+{
+	return store_org_list(d->store, out, n, err);
+}
+
+int directory_system_list(struct desk *d, struct system_info **out, size_t *n, struct wb_err *err)
+{
+	return store_system_list(d->store, out, n, err);
+}
+
+int directory_queue_list(struct desk *d, struct queue_info **out, size_t *n, struct wb_err *err)
+{
+	return store_queue_list(d->store, out, n, err);
+}
+
+int directory_contact_page(struct desk *d, int64_t after_id, size_t limit, struct contact **out, size_t *n,
+			   struct wb_err *err)
+{
+	return store_contact_list(d->store, after_id, limit, out, n, err);
+}
+
 /* The id of the entry named by key. */
 static int entity_id(struct desk *d, enum store_entity e, const char *key, int64_t *id, struct wb_err *err)
 {

@@ -327,3 +327,78 @@ int mailgate_deliver(struct desk *d, const char *raw, size_t len, const struct m
 	mail_in_free(&m);
 	return rc;
 }
+
+/* ---- imports in batches ---- */
+
+int mailgate_batch_deliver(struct mailgate_batch *b, const char *raw, size_t len, const struct mailgate_opts *o,
+			   struct mailgate_result *r, struct wb_err *err)
+{
+	if (b->n % MAILGATE_BATCH == 0) {
+		int rc = WB_OK;
+		if (b->open) {
+			b->open = false;
+			rc = store_commit(b->d->store, err);
+		}
+		if (rc == WB_OK && (rc = store_begin(b->d->store, err)) == WB_OK)
+			b->open = true;
+		if (rc)
+			return rc;
+	}
+	b->n++;
+	return mailgate_deliver(b->d, raw, len, o, r, err);
+}
+
+int mailgate_batch_end(struct mailgate_batch *b, bool commit, struct wb_err *err)
+{
+	if (!b->open)
+		return WB_OK;
+	b->open = false;
+	if (commit)
+		return store_commit(b->d->store, err);
+	store_rollback(b->d->store);
+	return WB_OK;
+}
+
+/* ---- the quarantine ---- */
+
+int mailgate_quarantine_list(struct desk *d, int64_t before_id, size_t limit, bool all, struct quarantined **out,
+			     size_t *n, struct wb_err *err)
+{
+	return store_quarantine_list(d->store, before_id, limit, all, out, n, err);
+}
+
+int mailgate_quarantine_get(struct desk *d, int64_t id, struct quarantined *out, struct wb_err *err)
+{
+	return store_quarantine_get(d->store, id, out, err);
+}
+
+int mailgate_quarantine_drop(struct desk *d, int64_t id, struct wb_err *err)
+{
+	struct quarantined q;
+	int rc = store_quarantine_get(d->store, id, &q, err); /* an unknown number is named first */
+	if (rc)
+		return rc;
+	quarantined_clear(&q);
+	rc = desk_require(d, ROLE_OPERATOR, err);
+	return rc ? rc : store_quarantine_set_state(d->store, id, "dropped", err);
+}
+
+int mailgate_quarantine_retry(struct desk *d, int64_t id, struct mailgate_result *r, struct wb_err *err)
+{
+	memset(r, 0, sizeof *r);
+	struct quarantined q;
+	int rc = store_quarantine_get(d->store, id, &q, err);
+	if (rc)
+		return rc;
+	rc = desk_require(d, ROLE_OPERATOR, err);
+	/* through the gate again, as an operator decided; a flood hold does not apply twice */
+	if (rc == WB_OK)
+		rc = mailgate_deliver(d, (const char *)q.raw, (size_t)q.size, NULL, r, err);
+	if (rc == WB_OK && (r->outcome == GATE_CREATED || r->outcome == GATE_APPENDED ||
+			    r->outcome == GATE_DUPLICATE))
+		rc = store_quarantine_set_state(d->store, id, "retried", err);
+	else if (rc == WB_OK)
+		rc = wb_err_set(err, WB_EREFUSED, _("still cannot be filed: %s"), r->reason);
+	quarantined_clear(&q);
+	return rc;
+}

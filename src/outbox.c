@@ -706,6 +706,42 @@ void outbox_attach(struct desk *d, const struct wb_config *cfg)
 	d->notify_ctx = (void *)cfg;
 }
 
+/* ---- managing the queue ---- */
+
+int outbox_list(struct desk *d, bool filter_state, enum outbox_state state, int64_t before_id, size_t limit,
+		struct outbox_item **out, size_t *n, struct wb_err *err)
+{
+	return store_outbox_list(d->store, filter_state, state, before_id, limit, out, n, err);
+}
+
+/* retry or cancel one message, with its audit entry, in one transaction */
+static int retry_or_cancel(struct desk *d, int64_t id, bool retry, struct wb_err *err)
+{
+	int rc = desk_require(d, ROLE_OPERATOR, err);
+	if (rc || (rc = store_begin(d->store, err)))
+		return rc;
+	rc = retry ? store_outbox_retry(d->store, id, clock_now(), err) : store_outbox_cancel(d->store, id, err);
+	char what[24];
+	snprintf(what, sizeof what, "%lld", (long long)id);
+	if (rc == WB_OK)
+		rc = store_audit_add(d->store, d->me.id, 0, retry ? "outbox retry" : "outbox cancel", NULL, what, err);
+	if (rc) {
+		store_rollback(d->store);
+		return rc;
+	}
+	return store_commit(d->store, err);
+}
+
+int outbox_retry(struct desk *d, int64_t id, struct wb_err *err)
+{
+	return retry_or_cancel(d, id, true, err);
+}
+
+int outbox_cancel(struct desk *d, int64_t id, struct wb_err *err)
+{
+	return retry_or_cancel(d, id, false, err);
+}
+
 /* ---- sending ---- */
 
 bool outbox_backoff(int attempts, wb_time *delay)

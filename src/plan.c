@@ -665,28 +665,37 @@ int plan_check(struct desk *d, int64_t ticket_id, int item, const char *result, 
 	return store_commit(d->store, err);
 }
 
-int plan_task_checklist(struct desk *d, int64_t ticket_id, struct plan *plan, struct plan_result **results,
-			size_t *n, struct wb_err *err)
+int plan_task_checklist_occ(struct desk *d, int64_t ticket_id, struct plan_occ *occ, struct plan *plan,
+			    struct plan_result **results, size_t *n, struct wb_err *err)
 {
+	memset(occ, 0, sizeof *occ);
 	memset(plan, 0, sizeof *plan);
 	*results = NULL;
 	*n = 0;
-	struct plan_occ o = { 0 };
 	int rc = store_begin_read(d->store, err);
 	if (rc)
 		return rc;
-	rc = store_occ_by_ticket(d->store, ticket_id, &o, err);
+	rc = store_occ_by_ticket(d->store, ticket_id, occ, err);
 	if (rc == WB_OK)
-		rc = store_plan_get(d->store, o.plan_id, plan, err);
+		rc = store_plan_get(d->store, occ->plan_id, plan, err);
 	if (rc == WB_OK)
-		rc = store_result_list(d->store, o.id, results, n, err);
+		rc = store_result_list(d->store, occ->id, results, n, err);
 	store_end_read(d->store);
-	plan_occ_clear(&o);
 	if (rc) {
+		plan_occ_clear(occ);
 		plan_clear(plan);
 		plan_results_free(results, *n);
 		*n = 0;
 	}
+	return rc;
+}
+
+int plan_task_checklist(struct desk *d, int64_t ticket_id, struct plan *plan, struct plan_result **results,
+			size_t *n, struct wb_err *err)
+{
+	struct plan_occ o;
+	int rc = plan_task_checklist_occ(d, ticket_id, &o, plan, results, n, err);
+	plan_occ_clear(&o);
 	return rc;
 }
 
@@ -993,6 +1002,12 @@ int plan_today_counts(struct desk *d, int *open, int *missed, struct wb_err *err
 }
 
 /* ---- windows ---- */
+
+int plan_window_page(struct desk *d, wb_time from, wb_time to, const struct plan_key *after, size_t limit,
+		     struct maint_window **out, size_t *n, struct wb_err *err)
+{
+	return store_window_page(d->store, from, to, after, limit, out, n, err);
+}
 
 int plan_window_add(struct desk *d, const struct maint_window *in, int64_t *id, struct wb_err *err)
 {
