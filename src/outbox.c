@@ -935,36 +935,99 @@ static void renew_claim(struct pass *p)
 		store_rollback(s);
 }
 
+/* Outcomes heard during a session are written in groups: one transaction for those that came
+ * in within OUTBOX_RECORD_MS (at most OUTBOX_RECORD_MAX), not one each. The write happens
+ * between two messages, so no transaction waits on the network; measured on the loopback
+ * bench, a commit per mail cost about a quarter of the throughput (WAL pages written again
+ * and again, checkpoints). The price: a sender killed mid-session sends again (once, same
+ * Message-ID, after the lease) what the server took in its last OUTBOX_RECORD_MS. */
+#define OUTBOX_RECORD_MS 100
+#define OUTBOX_RECORD_MAX 32
+
+struct outcome {
+	size_t k;                 /* claimed message */
+	int send_rc;              /* WB_OK: res says; WB_ETEMP: the session broke during it */
+	struct smtp_result res;
+	char problem[512];
+};
+
 /* One SMTP session over claimed messages [from, to). */
 struct session {
 	struct pass *p;
 	size_t *idx;     /* the session's i-th message is claimed message idx[i] */
 	size_t reported;
+	struct outcome pending[OUTBOX_RECORD_MAX];
+	size_t n_pending;
+	long first_ms;   /* when the oldest pending outcome came in */
 	int rc;          /* the first failure to record an outcome */
 	struct wb_err err;
 };
 
-/* smtp_send_batch's report of one message: recorded at once, in its own transaction, so a
- * sender killed later in the session does not send this one again. */
+static long mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* Writes the pending outcomes in one transaction (each message in its own savepoint, so one
+ * that another sender took over meanwhile changes nothing and the others still count). */
+static void session_flush(struct session *ss)
+{
+	struct pass *p = ss->p;
+	if (ss->n_pending == 0)
+		return;
+	p->now = clock_now();
+	struct outbox_report before = *p->r;
+	struct wb_err e = { 0 };
+	int rc = store_begin(p->d->store, &e);
+	for (size_t i = 0; i < ss->n_pending && rc == WB_OK; i++) {
+		struct outcome *o = &ss->pending[i];
+		int r = record(p, &p->v[o->k], &o->res, o->send_rc, o->send_rc == WB_OK ? NULL : o->problem, &e);
+		if (r != WB_OK && r != WB_ECONFLICT) /* WB_ECONFLICT: another sender owns it now */
+			rc = r;
+	}
+	if (rc == WB_OK)
+		rc = store_commit(p->d->store, &e);
+	else
+		store_rollback(p->d->store);
+	if (rc != WB_OK) {
+		/* none of it stands: those messages stay "sending" until their lease runs out */
+		for (size_t i = before.n_notices; i < p->r->n_notices; i++)
+			free(p->r->notices[i]);
+		p->r->sent = before.sent;
+		p->r->retrying = before.retrying;
+		p->r->failed = before.failed;
+		p->r->n_notices = before.n_notices;
+		if (ss->rc == WB_OK) {
+			ss->rc = rc;
+			ss->err = e;
+		}
+	}
+	for (size_t i = 0; i < ss->n_pending; i++)
+		smtp_result_clear(&ss->pending[i].res);
+	ss->n_pending = 0;
+	renew_claim(p);
+}
+
+/* smtp_send_batch's report of one message, while the session goes on. */
 static void session_done(size_t i, int rc, struct smtp_result *res, const struct wb_err *e, void *ctx)
 {
 	struct session *ss = ctx;
 	struct pass *p = ss->p;
-	size_t k = ss->idx[i];
-	p->tried[k] = true;
+	p->tried[ss->idx[i]] = true;
 	ss->reported++;
-	p->now = clock_now();
-	struct wb_err re = { 0 };
+	if (ss->n_pending == 0)
+		ss->first_ms = mono_ms();
+	struct outcome *o = &ss->pending[ss->n_pending++];
+	o->k = ss->idx[i];
 	/* WB_EINVAL comes with every recipient PERMFAIL: recorded as any refusal */
-	int send_rc = rc == WB_ETEMP ? WB_ETEMP : WB_OK;
-	int r = record(p, &p->v[k], res, send_rc, send_rc == WB_OK ? NULL : e ? e->msg : "", &re);
-	if (r == WB_ECONFLICT)
-		r = WB_OK; /* another sender owns it now */
-	if (r && ss->rc == WB_OK) {
-		ss->rc = r;
-		ss->err = re;
-	}
-	renew_claim(p);
+	o->send_rc = rc == WB_ETEMP ? WB_ETEMP : WB_OK;
+	o->res = *res;
+	memset(res, 0, sizeof *res);
+	snprintf(o->problem, sizeof o->problem, "%s", e ? e->msg : "");
+	if (ss->n_pending == OUTBOX_RECORD_MAX || mono_ms() - ss->first_ms >= OUTBOX_RECORD_MS)
+		session_flush(ss);
 }
 
 /* Sends claimed messages [from, to) over one SMTP session. Returns WB_OK to go on, WB_ETEMP
@@ -1005,6 +1068,7 @@ static int send_session(struct pass *p, size_t from, size_t to, struct wb_err *e
 	}
 	struct wb_err e = { 0 };
 	int send_rc = rc == WB_OK && m ? smtp_send_batch(&p->snd.s, msgs, m, session_done, &ss, &e) : WB_OK;
+	session_flush(&ss);
 	if (rc == WB_OK && send_rc == WB_ETEMP && ss.reported == 0 && ss.rc == WB_OK) {
 		/* nothing was tried: the first message carries the failed attempt (and its backoff),
 		 * the others stay as they were */

@@ -496,6 +496,7 @@ struct smtp_slot {
 	size_t index;           /* in the caller's array */
 	smtp_message_t msg;     /* NULL: not handed to the session (invalid) */
 	smtp_recipient_t *rh;
+	bool eight_bit;         /* raw UTF-8 in the body: ask for 8BITMIME */
 	bool reported;
 };
 
@@ -581,9 +582,8 @@ int smtp_send_batch(const struct smtp_settings *s, const struct smtp_message *ms
 		struct smtp_slot *sl = &slots[i];
 		sl->m = &msgs[i];
 		sl->index = i;
-		bool eight_bit = false;
 		struct wb_err e = {0};
-		if (smtp_check_message(sl->m, &eight_bit, &e) != WB_OK) {
+		if (smtp_check_message(sl->m, &sl->eight_bit, &e) != WB_OK) {
 			smtp_report(&c, sl, WB_EINVAL, SMTP_PERMFAIL, &e);
 			continue;
 		}
@@ -640,13 +640,11 @@ int smtp_send_batch(const struct smtp_settings *s, const struct smtp_message *ms
 		struct smtp_slot *sl = &slots[i];
 		if (sl->reported)
 			continue;
-		bool eight_bit = false;
-		smtp_check_message(sl->m, &eight_bit, NULL);
 		sl->msg = smtp_add_message(session);
 		smtp_message_set_application_data_release(sl->msg, sl, NULL);
 		smtp_set_reverse_path(sl->msg, sl->m->envelope_from);
 		smtp_set_message_str(sl->msg, (void *)(uintptr_t)sl->m->raw_crlf);
-		if (eight_bit)
+		if (sl->eight_bit)
 			smtp_8bitmime_set_body(sl->msg, E8bitmime_8BITMIME);
 		sl->rh = xcalloc(sl->m->n_rcpts, sizeof *sl->rh);
 		for (size_t k = 0; k < sl->m->n_rcpts; k++)
