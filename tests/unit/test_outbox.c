@@ -615,6 +615,40 @@ static void test_batch_permfail_middle(void **state)
 	message_list_free(&ml);
 }
 
+/* A 451 to one mail of a batch: it waits for its backoff, the others of the session go. */
+static void test_batch_tempfail_one(void **state)
+{
+	struct fx *f = *state;
+	const char *args[] = { "--tempfail-data", "1", NULL };
+	use_server(f, args);
+	for (int i = 0; i < 4; i++) {
+		char addr[64];
+		snprintf(addr, sizeof addr, "temp%d@example.cn", i);
+		new_ticket(f, "暂时失败", addr, NULL);
+	}
+	struct outbox_report r;
+	pass_ok(f, &r);
+	assert_int_equal(r.sent, 3);
+	assert_int_equal(r.retrying, 1);
+	assert_int_equal(r.failed, 0);
+	outbox_report_clear(&r);
+	assert_int_equal(smtpd_sessions(&f->sv), 1);
+	assert_int_equal(smtpd_count(&f->sv), 3);
+	struct outbox_item *v;
+	size_t n;
+	struct wb_err err = { 0 };
+	assert_int_equal(store_outbox_list(f->d->store, true, OUTBOX_RETRYING, 0, 10, &v, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].next_attempt_at, T0 + 60);
+	assert_non_null(strstr(v[0].last_error, "451"));
+	outbox_items_free(&v, n);
+	clock_set_fixed(T0 + 60);
+	pass_ok(f, &r);
+	assert_int_equal(r.sent, 1);
+	outbox_report_clear(&r);
+	assert_outbox_delivered_once(f, 4);
+}
+
 /* The server hangs up in the middle of a batch: what it took is marked sent, the rest stay
  * queued (no attempt counted) and go out on the next pass, nothing twice. */
 static void test_batch_dropped(void **state)
@@ -1225,6 +1259,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lease_resend, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_one_session, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_permfail_middle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch_tempfail_one, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_dropped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_claim_extend, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kick, setup, teardown),
