@@ -3,10 +3,12 @@
  *
  * Queueing happens inside the transaction of the change that causes the mail (desk->notify),
  * so a mail exists if and only if the reply, the new ticket or the resolution commits.
- * Sending runs outside any transaction: claim (short transaction), one SMTP session per
- * message, record the outcome per recipient (short transaction). A sender killed mid-session
- * leaves the message "sending"; after OUTBOX_LEASE seconds another pass takes it again and
- * sends the same bytes (same Message-ID) once more, only to recipients not marked sent. */
+ * Sending runs outside any transaction: claim a batch (short transaction), one SMTP session
+ * for the batch (one MAIL transaction per message; a new session every 100 mails or 10 MiB),
+ * and the outcomes recorded per recipient while the session goes on (a short transaction
+ * every 100 ms of answers). A sender killed mid-session leaves the messages whose outcome
+ * was not yet recorded "sending"; after OUTBOX_LEASE seconds another pass takes them again
+ * and sends the same bytes (same Message-ID) once more, only to recipients not marked sent. */
 #ifndef WB_OUTBOX_H
 #define WB_OUTBOX_H
 
@@ -105,7 +107,7 @@ bool outbox_backoff(int attempts, wb_time *delay);
 
 struct outbox_send_opts {
 	const char *to_dir;   /* write NNNNNN.eml files there instead of SMTP (offline demo) */
-	size_t batch;         /* messages per claim; 0 -> 25 */
+	size_t batch;         /* messages per claim (and per SMTP session, at most 100); 0 -> 100 */
 };
 
 struct outbox_report {

@@ -1,9 +1,9 @@
-/* smtp.h — hands one rendered message to a submission server (libESMTP).
+/* smtp.h — hands rendered messages to a submission server (libESMTP).
  *
  * src/smtp.c is the only file that includes <libesmtp.h>. One call is one blocking
  * SMTP session: connect, optional STARTTLS (+ certificate check), optional AUTH, one
- * MAIL transaction, QUIT. No SQL, no retries: the outbox decides what to do with the
- * outcome. */
+ * MAIL transaction per message, QUIT. No SQL, no retries: the outbox decides what to do
+ * with the outcome. */
 #ifndef WB_SMTP_H
 #define WB_SMTP_H
 
@@ -75,6 +75,39 @@ struct smtp_result {
  * *result is always initialised; free it with smtp_result_clear(). */
 int smtp_send(const struct smtp_settings *s, const char *envelope_from, const char *const *rcpts,
 	      size_t n_rcpts, const char *raw_crlf, struct smtp_result *result, struct wb_err *err);
+
+/* One message of a batch. The strings are borrowed for the call. */
+struct smtp_message {
+	const char *envelope_from;
+	const char *const *rcpts;  /* envelope recipients (Bcc ones included) */
+	size_t n_rcpts;
+	const char *raw_crlf;      /* the whole message, CRLF line ends */
+};
+
+/* How message msgs[i] of smtp_send_batch ended, called once per message that was tried, as
+ * soon as its fate is known (mostly while the session goes on, before the next message):
+ *   rc WB_OK     the server answered: *r per recipient, as smtp_send's WB_OK
+ *   rc WB_ETEMP  the connection broke during its transaction: every recipient TEMPFAIL,
+ *                err says why (the server has not confirmed anything)
+ *   rc WB_EINVAL the message cannot be sent as it is (bad address, bare LF, no recipients):
+ *                it was not handed to the server; every recipient PERMFAIL, err says why
+ * *r belongs to the callback for the call only (smtp_send_batch clears it afterwards; a
+ * callback that keeps it moves the contents out and zeroes *r). */
+typedef void (*smtp_done_fn)(size_t i, int rc, struct smtp_result *r, const struct wb_err *err, void *ctx);
+
+/* Delivers msgs[0..n) in order over ONE SMTP session (one MAIL transaction each; a refused
+ * message does not stop the others). done() hears of every message that was tried.
+ * Returns:
+ *   WB_OK       the session ran to its end: every message was reported to done().
+ *   WB_ETEMP    the server could not be reached or the session broke (err says why): the
+ *               messages never reported to done() were not delivered; try them later.
+ *   WB_EREFUSED the server refused the login or wants one (as smtp_send); nothing delivered
+ *               from the unreported messages.
+ *   WB_EINVAL / WB_EIO  settings that cannot work; nothing was tried (nothing reported,
+ *               except messages that are invalid in themselves).
+ * The messages stay owned by the caller. */
+int smtp_send_batch(const struct smtp_settings *s, const struct smtp_message *msgs, size_t n, smtp_done_fn done,
+		    void *done_ctx, struct wb_err *err);
 
 /* Frees what smtp_send put in r and zeroes it. */
 void smtp_result_clear(struct smtp_result *r);

@@ -105,6 +105,10 @@ int store_outbox_finish(struct store *s, int64_t id, int attempts, enum outbox_s
 int store_outbox_unclaim(struct store *s, int64_t id, int attempts, wb_time next_at, const char *last_error,
 			 struct wb_err *err);
 
+/* Renews the claim `attempts` of message id while a sender is still busy with it: the lease
+ * runs out at `until` instead. WB_ECONFLICT as for finish. */
+int store_outbox_extend(struct store *s, int64_t id, int attempts, wb_time until, struct wb_err *err);
+
 /* Newest first, keyset paging: messages with id < before_id (0 = from the newest), at most
  * limit; only state `state` when filter_state is true. Recipients included, raw not. */
 int store_outbox_list(struct store *s, bool filter_state, enum outbox_state state, int64_t before_id,

@@ -45,6 +45,10 @@ struct smtp_ctx {
 	int last_code;             /* the last error reply (4xx/5xx) */
 	char last_reply[256];
 	size_t bytes_read;
+	/* the batch: each message is handed to done as soon as its fate is known */
+	smtp_done_fn done;
+	void *done_ctx;
+	bool batch;                /* inside smtp_start_session */
 };
 
 static void smtp_tls_problem(struct smtp_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -165,6 +169,8 @@ static void smtp_drain_tickets(struct smtp_ctx *c, SSL *ssl)
 	ERR_clear_error();
 }
 
+static void smtp_progress(struct smtp_ctx *c, int event, va_list ap);
+
 static void smtp_event_cb(smtp_session_t session, int event, void *arg, ...)
 {
 	struct smtp_ctx *c = arg;
@@ -215,6 +221,11 @@ static void smtp_event_cb(smtp_session_t session, int event, void *arg, ...)
 	}
 	case SMTP_EV_EXTNA_STARTTLS:
 		c->starttls_missing = true;
+		break;
+	case SMTP_EV_MESSAGESENT:
+	case SMTP_EV_MAILSTATUS:
+		if (c->batch)
+			smtp_progress(c, event, ap);
 		break;
 	case SMTP_EV_NO_CLIENT_CERTIFICATE:
 	case SMTP_EV_UNUSABLE_CLIENT_CERTIFICATE:
@@ -309,8 +320,7 @@ static bool smtp_host_ok(const char *h)
 	return true;
 }
 
-static int smtp_check_input(const struct smtp_settings *s, const char *from, const char *const *rcpts,
-			    size_t n, const char *raw, bool *eight_bit, struct wb_err *err)
+static int smtp_check_settings(const struct smtp_settings *s, struct wb_err *err)
 {
 	if (!smtp_host_ok(s->host))
 		return wb_err_set(err, WB_EINVAL, _("SMTP host \"%s\" is not a host name or IPv4 address"),
@@ -331,15 +341,21 @@ static int smtp_check_input(const struct smtp_settings *s, const char *from, con
 		return wb_err_set(err, WB_EINVAL, _("SMTP user \"%s\" is set but the password is empty"), s->user);
 	if (!has_user && s->password && *s->password)
 		return wb_err_set(err, WB_EINVAL, _("an SMTP password is set but no user"));
+	return WB_OK;
+}
+
+static int smtp_check_message(const struct smtp_message *m, bool *eight_bit, struct wb_err *err)
+{
+	const char *from = m->envelope_from, *raw = m->raw_crlf;
 	if (!mail_addr_valid(from))
 		return wb_err_set(err, WB_EINVAL, _("sender address \"%s\" is not a usable e-mail address"),
 				  from ? from : "");
-	if (n == 0)
+	if (m->n_rcpts == 0)
 		return wb_err_set(err, WB_EINVAL, _("the message has no recipients"));
-	for (size_t i = 0; i < n; i++)
-		if (!mail_addr_valid(rcpts[i]))
+	for (size_t i = 0; i < m->n_rcpts; i++)
+		if (!mail_addr_valid(m->rcpts[i]))
 			return wb_err_set(err, WB_EINVAL, _("recipient \"%s\" is not a usable e-mail address"),
-					  rcpts[i] ? rcpts[i] : "");
+					  m->rcpts[i] ? m->rcpts[i] : "");
 	if (!raw || !*raw)
 		return wb_err_set(err, WB_EINVAL, _("the message is empty"));
 	*eight_bit = false;
@@ -474,16 +490,84 @@ static bool smtp_collect(smtp_message_t msg, smtp_recipient_t *rh, size_t n, str
 	return true;
 }
 
-int smtp_send(const struct smtp_settings *s, const char *envelope_from, const char *const *rcpts,
-	      size_t n_rcpts, const char *raw_crlf, struct smtp_result *result, struct wb_err *err)
+/* One message of a batch as libESMTP holds it. */
+struct smtp_slot {
+	const struct smtp_message *m;
+	size_t index;           /* in the caller's array */
+	smtp_message_t msg;     /* NULL: not handed to the session (invalid) */
+	smtp_recipient_t *rh;
+	bool eight_bit;         /* raw UTF-8 in the body: ask for 8BITMIME */
+	bool reported;
+};
+
+static void smtp_result_init(struct smtp_result *r, const struct smtp_message *m)
 {
-	memset(result, 0, sizeof *result);
-	bool eight_bit = false;
-	int rc = smtp_check_input(s, envelope_from, rcpts, n_rcpts, raw_crlf, &eight_bit, err);
+	memset(r, 0, sizeof *r);
+	r->rcpt = xcalloc(m->n_rcpts ? m->n_rcpts : 1, sizeof *r->rcpt);
+	r->n_rcpt = m->n_rcpts;
+	for (size_t i = 0; i < m->n_rcpts; i++)
+		r->rcpt[i].addr = xstrdup(m->rcpts[i] ? m->rcpts[i] : "");
+}
+
+/* Tells the caller how slot sl ended: rc WB_OK with libESMTP's statuses, or rc (WB_ETEMP,
+ * WB_EINVAL) with every recipient given outcome o and e's text. */
+static void smtp_report(struct smtp_ctx *c, struct smtp_slot *sl, int rc, enum smtp_outcome o,
+			const struct wb_err *e)
+{
+	struct smtp_result r;
+	smtp_result_init(&r, sl->m);
+	if (rc != WB_OK || !smtp_collect(sl->msg, sl->rh, sl->m->n_rcpts, &r)) {
+		if (rc == WB_OK)
+			rc = WB_ETEMP, o = SMTP_TEMPFAIL; /* not reached after all */
+		r.outcome = o;
+		r.reply = xstrdup(e ? e->msg : "");
+		for (size_t i = 0; i < r.n_rcpt; i++) {
+			r.rcpt[i].outcome = o;
+			free(r.rcpt[i].reply);
+			r.rcpt[i].reply = xstrdup("");
+		}
+	}
+	sl->reported = true;
+	int saved = errno; /* the caller's work must not change why the session failed */
+	c->done(sl->index, rc, &r, rc == WB_OK ? NULL : e, c->done_ctx);
+	errno = saved;
+	smtp_result_clear(&r);
+	/* an error reply belongs to that message, not to a later failure of the session */
+	c->last_code = 0;
+	c->last_reply[0] = '\0';
+}
+
+static struct smtp_slot *smtp_slot_of(struct smtp_ctx *c, smtp_message_t msg)
+{
+	struct smtp_slot *sl = msg ? smtp_message_get_application_data(msg) : NULL;
+	return sl && !sl->reported ? sl : NULL;
+}
+
+/* Reports each message as soon as its fate is known, while the session goes on: after the
+ * reply to its data (or to DATA), or a refused MAIL FROM (except 530: about our settings). */
+static void smtp_progress(struct smtp_ctx *c, int event, va_list ap)
+{
+	if (event == SMTP_EV_MESSAGESENT) {
+		struct smtp_slot *sl = smtp_slot_of(c, va_arg(ap, smtp_message_t));
+		if (sl)
+			smtp_report(c, sl, WB_OK, SMTP_SENT, NULL);
+	} else if (event == SMTP_EV_MAILSTATUS) {
+		(void)va_arg(ap, const char *);
+		struct smtp_slot *sl = smtp_slot_of(c, va_arg(ap, smtp_message_t));
+		const smtp_status_t *rp = sl ? smtp_reverse_path_status(sl->msg) : NULL;
+		if (rp && rp->code && (rp->code < 200 || rp->code >= 300) && rp->code != 530)
+			smtp_report(c, sl, WB_OK, SMTP_SENT, NULL);
+	}
+}
+
+int smtp_send_batch(const struct smtp_settings *s, const struct smtp_message *msgs, size_t n, smtp_done_fn done,
+		    void *done_ctx, struct wb_err *err)
+{
+	int rc = smtp_check_settings(s, err);
 	if (rc)
 		return rc;
 
-	struct smtp_ctx c = {.s = s};
+	struct smtp_ctx c = {.s = s, .done = done, .done_ctx = done_ctx};
 	struct in_addr ip4;
 	c.host_is_ip = inet_pton(AF_INET, s->host, &ip4) == 1;
 	int port = s->port ? s->port : s->tls == SMTP_TLS_STARTTLS ? 587 : 25;
@@ -491,13 +575,33 @@ int smtp_send(const struct smtp_settings *s, const char *envelope_from, const ch
 	if (timeout < SMTP_MIN_TIMEOUT_MS)
 		timeout = SMTP_MIN_TIMEOUT_MS;
 
+	/* a message that cannot be sent as it is fails alone, before anything is sent */
+	struct smtp_slot *slots = xcalloc(n ? n : 1, sizeof *slots);
+	size_t n_ok = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct smtp_slot *sl = &slots[i];
+		sl->m = &msgs[i];
+		sl->index = i;
+		struct wb_err e = {0};
+		if (smtp_check_message(sl->m, &sl->eight_bit, &e) != WB_OK) {
+			smtp_report(&c, sl, WB_EINVAL, SMTP_PERMFAIL, &e);
+			continue;
+		}
+		n_ok++;
+	}
+	if (n_ok == 0) {
+		free(slots);
+		return WB_OK;
+	}
+
 	SSL_CTX *ssl_ctx = NULL;
-	if (s->tls == SMTP_TLS_STARTTLS && (rc = smtp_tls_ctx(&c, &ssl_ctx, err)))
+	if (s->tls == SMTP_TLS_STARTTLS && (rc = smtp_tls_ctx(&c, &ssl_ctx, err))) {
+		free(slots);
 		return rc;
+	}
 
 	smtp_session_t session = smtp_create_session();
 	auth_context_t auth = NULL;
-	smtp_recipient_t *rh = xcalloc(n_rcpts, sizeof *rh);
 	char *hostport = xasprintf("%s:%d", s->host, port);
 	if (!session) {
 		rc = wb_err_set(err, WB_EIO, _("cannot create an SMTP session"));
@@ -531,13 +635,22 @@ int smtp_send(const struct smtp_settings *s, const char *envelope_from, const ch
 		smtp_auth_set_context(session, auth);
 	}
 
-	smtp_message_t msg = smtp_add_message(session);
-	smtp_set_reverse_path(msg, envelope_from);
-	smtp_set_message_str(msg, (void *)(uintptr_t)raw_crlf);
-	if (eight_bit)
-		smtp_8bitmime_set_body(msg, E8bitmime_8BITMIME);
-	for (size_t i = 0; i < n_rcpts; i++)
-		rh[i] = smtp_add_recipient(msg, rcpts[i]);
+	/* the messages go in order, each its own MAIL transaction on the one connection */
+	for (size_t i = 0; i < n; i++) {
+		struct smtp_slot *sl = &slots[i];
+		if (sl->reported)
+			continue;
+		sl->msg = smtp_add_message(session);
+		smtp_message_set_application_data_release(sl->msg, sl, NULL);
+		smtp_set_reverse_path(sl->msg, sl->m->envelope_from);
+		smtp_set_message_str(sl->msg, (void *)(uintptr_t)sl->m->raw_crlf);
+		if (sl->eight_bit)
+			smtp_8bitmime_set_body(sl->msg, E8bitmime_8BITMIME);
+		sl->rh = xcalloc(sl->m->n_rcpts, sizeof *sl->rh);
+		for (size_t k = 0; k < sl->m->n_rcpts; k++)
+			sl->rh[k] = smtp_add_recipient(sl->msg, sl->m->rcpts[k]);
+	}
+	c.batch = true;
 
 	/* A server that hangs up while we write must not kill the program with SIGPIPE:
 	 * block it for the session and swallow one raised meanwhile. */
@@ -549,8 +662,11 @@ int smtp_send(const struct smtp_settings *s, const char *envelope_from, const ch
 	bool was_pending = sigismember(&pending, SIGPIPE);
 
 	ERR_clear_error();
+	errno = 0;
 	int started = smtp_start_session(session);
+	int saved_errno = errno;
 	int serr = smtp_errno();
+	c.batch = false;
 
 	sigpending(&pending);
 	if (!was_pending && sigismember(&pending, SIGPIPE)) {
@@ -559,40 +675,59 @@ int smtp_send(const struct smtp_settings *s, const char *envelope_from, const ch
 	}
 	sigprocmask(SIG_SETMASK, &old_set, NULL);
 
-	result->rcpt = xcalloc(n_rcpts, sizeof *result->rcpt);
-	result->n_rcpt = n_rcpts;
-	for (size_t i = 0; i < n_rcpts; i++)
-		result->rcpt[i].addr = xstrdup(rcpts[i]);
+	/* what is left: a MAIL refused with 530, the transaction under way when the session
+	 * broke, and the messages never reached */
+	struct smtp_slot *refused = NULL, *under_way = NULL;
+	bool unreached = false;
+	for (size_t i = 0; i < n; i++) {
+		struct smtp_slot *sl = &slots[i];
+		if (sl->reported)
+			continue;
+		const smtp_status_t *rp = smtp_reverse_path_status(sl->msg);
+		int code = rp ? rp->code : 0;
+		if (code == 530) {
+			if (!refused)
+				refused = sl;
+		} else if (code == 0) {
+			unreached = true;
+		} else if (code >= 200 && code < 300) {
+			if (!under_way)
+				under_way = sl;
+		} else {
+			smtp_report(&c, sl, WB_OK, SMTP_SENT, NULL); /* a refused MAIL the event did not show */
+		}
+	}
 
 	char ebuf[128];
+	struct wb_err se = {0}; /* also told to the message under way */
 	if (c.tls_msg[0]) {
-		rc = wb_err_set(err, WB_ETEMP, _("%s; nothing was sent (set ca_file to the server's CA, or verify = false "
+		rc = wb_err_set(&se, WB_ETEMP, _("%s; nothing was sent (set ca_file to the server's CA, or verify = false "
 						 "only for a test server)"), c.tls_msg);
 	} else if (c.starttls_missing) {
-		rc = wb_err_set(err, WB_ETEMP, _("%s does not offer STARTTLS; nothing was sent"), hostport);
+		rc = wb_err_set(&se, WB_ETEMP, _("%s does not offer STARTTLS; nothing was sent"), hostport);
 	} else if (c.auth_sent && !c.auth_ok && c.auth_code >= 500) {
-		rc = wb_err_set(err, WB_EREFUSED, _("the SMTP server refused the login for \"%s\" (%s): check user and password"),
+		rc = wb_err_set(&se, WB_EREFUSED, _("the SMTP server refused the login for \"%s\" (%s): check user and password"),
 				s->user, c.auth_reply);
 	} else if (c.auth_sent && !c.auth_ok && c.auth_code >= 400) {
-		rc = wb_err_set(err, WB_ETEMP, _("the SMTP server could not check the login now (%s); try again later"),
+		rc = wb_err_set(&se, WB_ETEMP, _("the SMTP server could not check the login now (%s); try again later"),
 				c.auth_reply);
-	} else if (smtp_reverse_path_status(msg) && smtp_reverse_path_status(msg)->code == 530) {
+	} else if (refused) {
 		/* 530 to MAIL is about our settings (login, TLS), never about this message */
-		char *t = smtp_status_text(smtp_reverse_path_status(msg));
+		char *t = smtp_status_text(smtp_reverse_path_status(refused->msg));
 		if (s->user && *s->user && !c.auth_sent)
-			rc = wb_err_set(err, WB_EREFUSED,
+			rc = wb_err_set(&se, WB_EREFUSED,
 					_("%s requires a login but offered no method weibao can use (PLAIN or LOGIN): 530 %s"),
 					hostport, t);
 		else
-			rc = wb_err_set(err, WB_EREFUSED,
+			rc = wb_err_set(&se, WB_EREFUSED,
 					_("%s refused to take mail without a login (530 %s): set user and password, with tls = starttls"),
 					hostport, t);
 		free(t);
-	} else if (!started || !smtp_collect(msg, rh, n_rcpts, result)) {
+	} else if (!started || under_way || unreached) {
 		char silent[128];
 		const char *why = c.last_code >= 400 ? c.last_reply : smtp_strerror(serr, ebuf, sizeof ebuf);
 		if (!started && serr == 0)
-			why = strerror(errno ? errno : ECONNREFUSED);
+			why = strerror(saved_errno ? saved_errno : ECONNREFUSED);
 		if (started && c.bytes_read == 0) {
 			snprintf(silent, sizeof silent, _("no answer within %ld ms"), timeout);
 			why = silent;
@@ -600,26 +735,18 @@ int smtp_send(const struct smtp_settings *s, const char *envelope_from, const ch
 		if (s->tls == SMTP_TLS_STARTTLS && !c.tls_msg[0] && ERR_peek_last_error()) {
 			char sslbuf[160];
 			ERR_error_string_n(ERR_peek_last_error(), sslbuf, sizeof sslbuf);
-			rc = wb_err_set(err, WB_ETEMP, _("SMTP to %s failed during TLS: %s (%s); try again later"), hostport,
+			rc = wb_err_set(&se, WB_ETEMP, _("SMTP to %s failed during TLS: %s (%s); try again later"), hostport,
 					why ? why : "", sslbuf);
 		} else {
-			rc = wb_err_set(err, WB_ETEMP, _("SMTP to %s failed: %s; try again later"), hostport, why ? why : "");
+			rc = wb_err_set(&se, WB_ETEMP, _("SMTP to %s failed: %s; try again later"), hostport, why ? why : "");
 		}
+		if (under_way)
+			smtp_report(&c, under_way, WB_ETEMP, SMTP_TEMPFAIL, &se);
 	} else {
 		rc = WB_OK;
 	}
-	if (rc != WB_OK) {
-		/* nothing was sent: every recipient may be retried (or not, for a refused login) */
-		enum smtp_outcome o = rc == WB_EREFUSED ? SMTP_PERMFAIL : SMTP_TEMPFAIL;
-		result->outcome = o;
-		free(result->reply);
-		result->reply = xstrdup(err ? err->msg : "");
-		for (size_t i = 0; i < n_rcpts; i++) {
-			result->rcpt[i].outcome = o;
-			if (!result->rcpt[i].reply)
-				result->rcpt[i].reply = xstrdup("");
-		}
-	}
+	if (rc != WB_OK && err)
+		*err = se;
 out:
 	ERR_clear_error();
 	if (session)
@@ -627,7 +754,9 @@ out:
 	if (auth)
 		auth_destroy_context(auth);
 	SSL_CTX_free(ssl_ctx);
-	free(rh);
+	for (size_t i = 0; i < n; i++)
+		free(slots[i].rh);
+	free(slots);
 	free(hostport);
 	strbuf_free(&c.line);
 	if (c.password) {
@@ -635,5 +764,65 @@ out:
 		free(c.password);
 	}
 	free(c.user);
+	return rc;
+}
+
+/* smtp_send's catch: the one message's outcome. */
+struct smtp_one {
+	struct smtp_result *r;
+	int rc;
+	struct wb_err err;
+	bool got;
+};
+
+static void smtp_one_done(size_t i, int rc, struct smtp_result *r, const struct wb_err *err, void *ctx)
+{
+	struct smtp_one *one = ctx;
+	(void)i;
+	one->got = true;
+	one->rc = rc;
+	*one->r = *r;
+	memset(r, 0, sizeof *r);
+	if (err)
+		one->err = *err;
+}
+
+int smtp_send(const struct smtp_settings *s, const char *envelope_from, const char *const *rcpts,
+	      size_t n_rcpts, const char *raw_crlf, struct smtp_result *result, struct wb_err *err)
+{
+	memset(result, 0, sizeof *result);
+	struct smtp_message m = {.envelope_from = envelope_from, .rcpts = rcpts, .n_rcpts = n_rcpts,
+				 .raw_crlf = raw_crlf};
+	struct smtp_one one = {.r = result};
+	struct wb_err e = {0};
+	int rc = smtp_send_batch(s, &m, 1, smtp_one_done, &one, &e);
+	if (one.got && one.rc == WB_EINVAL) {
+		/* as before: a message that cannot be sent is the caller's error, result untouched */
+		smtp_result_clear(result);
+		if (err)
+			*err = one.err;
+		return WB_EINVAL;
+	}
+	if (rc == WB_OK && one.got)
+		return WB_OK;
+	if (rc == WB_OK) /* cannot happen: a message that was tried is reported */
+		rc = wb_err_set(&e, WB_ETEMP, _("SMTP to %s failed: %s; try again later"), s->host, "?");
+	if (err)
+		*err = e;
+	if (rc == WB_EINVAL || rc == WB_EIO)
+		return rc; /* nothing tried: settings */
+	/* nothing was sent: every recipient may be retried (or not, for a refused login) */
+	enum smtp_outcome o = rc == WB_EREFUSED ? SMTP_PERMFAIL : SMTP_TEMPFAIL;
+	if (!one.got) {
+		smtp_result_clear(result);
+		smtp_result_init(result, &m);
+		for (size_t i = 0; i < n_rcpts; i++)
+			result->rcpt[i].reply = xstrdup("");
+	}
+	result->outcome = o;
+	free(result->reply);
+	result->reply = xstrdup(e.msg);
+	for (size_t i = 0; i < result->n_rcpt; i++)
+		result->rcpt[i].outcome = o;
 	return rc;
 }

@@ -324,6 +324,23 @@ int store_outbox_unclaim(struct store *s, int64_t id, int attempts, wb_time next
 	return sqlite3_changes(s->db) == 1 ? WB_OK : lost_claim(s, id, err);
 }
 
+int store_outbox_extend(struct store *s, int64_t id, int attempts, wb_time until, struct wb_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = sp_prepare(s, "UPDATE outbox SET next_attempt_at = ?3"
+			       " WHERE id = ?1 AND attempts = ?2 AND state = 'sending'", &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, attempts);
+	sqlite3_bind_int64(st, 3, until);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sp_fail(s, rc, err);
+	return sqlite3_changes(s->db) == 1 ? WB_OK : lost_claim(s, id, err);
+}
+
 /* ---- lists and lookups ---- */
 
 int store_outbox_list(struct store *s, bool filter_state, enum outbox_state state, int64_t before_id,

@@ -5,13 +5,15 @@ Run with Debian's /usr/bin/python3 (it has python3-aiosmtpd):
 
     /usr/bin/python3 tests/smtpd.py DIR [--tls] [--tickets] [--auth USER:PASSWORD]
                                         [--no-auth-mechs] [--tempfail-data N]
-                                        [--reject-rcpt ADDR]... [--lifetime SECONDS]
+                                        [--reject-rcpt ADDR]... [--drop-after N]
+                                        [--lifetime SECONDS]
 
 Binds port 0 and prints the port as the first line on stdout. Every accepted message is
 stored in DIR as NNNN.eml (the bytes received after DATA, CRLF line ends, dot-unstuffed)
 with NNNN.env beside it: line 1 "MAIL FROM" address, then one line per RCPT TO address.
 The .env file is written first and the .eml renamed into place last, so a reader that
-sees NNNN.eml sees a complete message.
+sees NNNN.eml sees a complete message. DIR/sessions gets one line per connection accepted
+(to count SMTP sessions).
 
 --tls               offer STARTTLS with a self-signed certificate for DNS:localhost, made at
                     start-up and written to DIR/ca.pem (the client's CA file); messages are
@@ -21,6 +23,8 @@ sees NNNN.eml sees a complete message.
 --no-auth-mechs     with --auth: require a login but offer no mechanism for it.
 --tempfail-data N   answer "451 4.3.0" to the first N DATA commands.
 --reject-rcpt A     answer "550 5.1.1" to RCPT TO:<A> (repeatable).
+--drop-after N      once N messages were accepted, hang up without a word at the next
+                    MAIL FROM (only once: later sessions work).
 --lifetime S        exit after S seconds even if nobody stops us (default 120).
 """
 import argparse
@@ -34,11 +38,25 @@ from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 
 class Handler:
-    def __init__(self, outdir, tempfail, reject):
+    def __init__(self, outdir, tempfail, reject, drop_after=None):
         self.outdir = outdir
         self.tempfail = tempfail
         self.reject = {a.lower() for a in reject}
+        self.drop_after = drop_after
         self.count = 0
+
+    def connected(self):
+        with open(os.path.join(self.outdir, "sessions"), "a") as f:
+            f.write("session\n")
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.drop_after is not None and self.count >= self.drop_after:
+            self.drop_after = None
+            server.transport.abort()
+            return "421 4.3.2 (connection already closed)"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower() in self.reject:
@@ -83,6 +101,7 @@ def main():
     ap.add_argument("--no-auth-mechs", action="store_true")
     ap.add_argument("--tempfail-data", type=int, default=0)
     ap.add_argument("--reject-rcpt", action="append", default=[])
+    ap.add_argument("--drop-after", type=int)
     ap.add_argument("--lifetime", type=float, default=120)
     a = ap.parse_args()
     os.makedirs(a.dir, exist_ok=True)
@@ -107,11 +126,15 @@ def main():
         if a.no_auth_mechs:
             kwargs.update(auth_exclude_mechanism=["LOGIN", "PLAIN"])
 
-    handler = Handler(a.dir, a.tempfail_data, a.reject_rcpt)
+    handler = Handler(a.dir, a.tempfail_data, a.reject_rcpt, a.drop_after)
+
+    def session():
+        handler.connected()
+        return SMTP(handler, **kwargs)
+
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    server = loop.run_until_complete(
-        loop.create_server(lambda: SMTP(handler, **kwargs), "127.0.0.1", 0))
+    server = loop.run_until_complete(loop.create_server(session, "127.0.0.1", 0))
     print(server.sockets[0].getsockname()[1], flush=True)
     loop.call_later(a.lifetime, loop.stop)
     try:

@@ -11,150 +11,13 @@
 #include "xmalloc.h"
 
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <gmime/gmime.h>
 #include <locale.h>
 #include <netinet/in.h>
-#include <poll.h>
-#include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 
-#define PYTHON "/usr/bin/python3"
-#define AIOSMTPD "/usr/lib/python3/dist-packages/aiosmtpd"
 #define T0 1795572000 /* Wednesday 2026-11-25 02:00 UTC */
-
-/* ---- the test server ---- */
-
-struct server {
-	pid_t pid;
-	int port;
-	char *tmp, *mail, *ca;
-};
-
-static long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
-static void server_start(struct server *sv, const char *const *extra)
-{
-	memset(sv, 0, sizeof *sv);
-	if (access(PYTHON, X_OK) != 0 || access(AIOSMTPD, F_OK) != 0) {
-		fprintf(stderr, "skipping: %s with aiosmtpd is not installed (make deps)\n", PYTHON);
-		skip();
-	}
-	sv->tmp = test_tmpdir();
-	assert_non_null(sv->tmp);
-	assert_true(asprintf(&sv->mail, "%s/mail", sv->tmp) > 0);
-	assert_true(asprintf(&sv->ca, "%s/ca.pem", sv->mail) > 0);
-	char *script, *log;
-	assert_true(asprintf(&script, "%s/tests/smtpd.py", test_root()) > 0);
-	assert_true(asprintf(&log, "%s/server.log", sv->tmp) > 0);
-	const char *argv[32] = { PYTHON, script, sv->mail, "--lifetime", "60" };
-	size_t n = 5;
-	for (size_t i = 0; extra && extra[i] && n < 31; i++)
-		argv[n++] = extra[i];
-	argv[n] = NULL;
-	int fd[2];
-	assert_int_equal(pipe(fd), 0);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		dup2(fd[1], 1);
-		close(fd[0]);
-		close(fd[1]);
-		FILE *e = freopen(log, "w", stderr);
-		(void)e;
-		execv(PYTHON, (char *const *)argv);
-		_exit(127);
-	}
-	close(fd[1]);
-	sv->pid = pid;
-	char buf[64] = { 0 };
-	size_t got = 0;
-	long deadline = now_ms() + 10000;
-	while (got < sizeof buf - 1 && !memchr(buf, '\n', got)) {
-		struct pollfd p = { .fd = fd[0], .events = POLLIN };
-		long left = deadline - now_ms();
-		if (left <= 0 || poll(&p, 1, (int)left) <= 0)
-			break;
-		ssize_t r = read(fd[0], buf + got, sizeof buf - 1 - got);
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	close(fd[0]);
-	sv->port = atoi(buf);
-	free(script);
-	free(log);
-	assert_true(sv->port > 0);
-}
-
-static void server_stop(struct server *sv)
-{
-	if (sv->pid > 0) {
-		kill(sv->pid, SIGTERM);
-		long deadline = now_ms() + 3000;
-		while (waitpid(sv->pid, NULL, WNOHANG) == 0) {
-			if (now_ms() > deadline) {
-				kill(sv->pid, SIGKILL);
-				waitpid(sv->pid, NULL, 0);
-				break;
-			}
-			usleep(10000);
-		}
-	}
-	if (sv->tmp)
-		test_rmtree(sv->tmp);
-	free(sv->tmp);
-	free(sv->mail);
-	free(sv->ca);
-	memset(sv, 0, sizeof *sv);
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *s = malloc((size_t)n + 1);
-	size_t r = fread(s, 1, (size_t)n, f);
-	s[r] = '\0';
-	fclose(f);
-	return s;
-}
-
-static size_t count_messages(const struct server *sv)
-{
-	DIR *d = opendir(sv->mail);
-	if (!d)
-		return 0;
-	size_t n = 0;
-	struct dirent *e;
-	while ((e = readdir(d)))
-		if (strlen(e->d_name) > 4 && strcmp(e->d_name + strlen(e->d_name) - 4, ".eml") == 0)
-			n++;
-	closedir(d);
-	return n;
-}
-
-static char *received(const struct server *sv, int i, char **env)
-{
-	char path[600];
-	snprintf(path, sizeof path, "%s/%04d.env", sv->mail, i);
-	if (env)
-		*env = slurp(path);
-	snprintf(path, sizeof path, "%s/%04d.eml", sv->mail, i);
-	return slurp(path);
-}
 
 static GMimeMessage *parse(const char *raw)
 {
@@ -216,7 +79,7 @@ struct fx {
 	char *dir, *db;
 	struct wb_config cfg;
 	struct desk *d;
-	struct server sv;
+	struct smtpd sv;
 };
 
 static void set(char **field, const char *v)
@@ -252,7 +115,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	server_stop(&f->sv);
+	smtpd_stop(&f->sv);
 	desk_close(&f->d);
 	config_clear(&f->cfg);
 	test_rmtree(f->dir);
@@ -265,7 +128,7 @@ static int teardown(void **state)
 
 static void use_server(struct fx *f, const char *const *extra)
 {
-	server_start(&f->sv, extra);
+	smtpd_start(&f->sv, extra);
 	f->cfg.smtp_port = f->sv.port;
 }
 
@@ -342,15 +205,15 @@ static void test_plain_threaded_chinese(void **state)
 	assert_int_equal(r.retrying + r.failed, 0);
 	assert_int_equal(r.waiting, 0);
 	outbox_report_clear(&r);
-	assert_int_equal(count_messages(&f->sv), 2);
+	assert_int_equal(smtpd_count(&f->sv), 2);
 	/* nothing more to send: a second pass sends nothing twice */
 	pass_ok(f, &r);
 	assert_int_equal(r.sent, 0);
 	outbox_report_clear(&r);
-	assert_int_equal(count_messages(&f->sv), 2);
+	assert_int_equal(smtpd_count(&f->sv), 2);
 
 	char *env1, *env2;
-	char *ack = received(&f->sv, 1, &env1), *rep = received(&f->sv, 2, &env2);
+	char *ack = smtpd_received(&f->sv, 1, &env1), *rep = smtpd_received(&f->sv, 2, &env2);
 	assert_string_equal(env1, "support@weibao.example.cn\nwang.li@example.cn\n");
 	assert_string_equal(env2, env1);
 	GMimeMessage *a = parse(ack), *b = parse(rep);
@@ -440,8 +303,8 @@ static void test_starttls_auth(void **state)
 	pass_ok(f, &r);
 	assert_int_equal(r.sent, 1);
 	outbox_report_clear(&r);
-	assert_int_equal(count_messages(&f->sv), 1);
-	char *got = received(&f->sv, 1, NULL);
+	assert_int_equal(smtpd_count(&f->sv), 1);
+	char *got = smtpd_received(&f->sv, 1, NULL);
 	GMimeMessage *m = parse(got);
 	assert_non_null(strstr(g_mime_message_get_subject(m), "TLS 测试 [#1]"));
 	g_object_unref(m);
@@ -456,7 +319,7 @@ static void test_starttls_auth(void **state)
 	assert_non_null(strstr(err.msg, "exit status 3"));
 	outbox_report_clear(&r);
 	assert_int_equal(count_state(f, OUTBOX_QUEUED), 1);
-	assert_int_equal(count_messages(&f->sv), 1);
+	assert_int_equal(smtpd_count(&f->sv), 1);
 }
 
 /* A wrong password: a clear error, nothing sent, the mail stays queued and goes once fixed. */
@@ -480,7 +343,7 @@ static void test_wrong_password(void **state)
 	assert_int_equal(r.waiting, 2);
 	outbox_report_clear(&r);
 	assert_int_equal(count_state(f, OUTBOX_QUEUED), 2);
-	assert_int_equal(count_messages(&f->sv), 0);
+	assert_int_equal(smtpd_count(&f->sv), 0);
 	struct outbox_item *v;
 	size_t n;
 	assert_int_equal(store_outbox_list(f->d->store, false, 0, 0, 10, &v, &n, &err), 0);
@@ -492,7 +355,7 @@ static void test_wrong_password(void **state)
 	pass_ok(f, &r);
 	assert_int_equal(r.sent, 2);
 	outbox_report_clear(&r);
-	assert_int_equal(count_messages(&f->sv), 2);
+	assert_int_equal(smtpd_count(&f->sv), 2);
 }
 
 static int free_port(void)
@@ -535,11 +398,11 @@ static void test_server_down_then_up(void **state)
 	pass_ok(f, &r);
 	assert_int_equal(r.sent, 0);
 	outbox_report_clear(&r);
-	assert_int_equal(count_messages(&f->sv), 3);
+	assert_int_equal(smtpd_count(&f->sv), 3);
 	/* three different mails, each once */
 	char *ids[3];
 	for (int i = 0; i < 3; i++) {
-		char *raw = received(&f->sv, i + 1, NULL);
+		char *raw = smtpd_received(&f->sv, i + 1, NULL);
 		ids[i] = raw_header(raw, "Message-Id");
 		free(raw);
 	}
@@ -579,8 +442,8 @@ static void test_tempfail_then_success(void **state)
 	pass_ok(f, &r);
 	assert_int_equal(r.sent, 1);
 	outbox_report_clear(&r);
-	assert_int_equal(count_messages(&f->sv), 1);
-	char *raw = received(&f->sv, 1, NULL);
+	assert_int_equal(smtpd_count(&f->sv), 1);
+	char *raw = smtpd_received(&f->sv, 1, NULL);
 	assert_non_null(strstr(raw, "[#1]"));
 	free(raw);
 	assert_int_equal(store_outbox_list(f->d->store, false, 0, 0, 10, &v, &n, &err), 0);
@@ -605,7 +468,7 @@ static void test_permfail_reported(void **state)
 	assert_non_null(strstr(r.notices[0], "550"));
 	outbox_report_clear(&r);
 	assert_int_equal(count_state(f, OUTBOX_FAILED), 1);
-	assert_int_equal(count_messages(&f->sv), 0);
+	assert_int_equal(smtpd_count(&f->sv), 0);
 	struct message_list ml;
 	struct wb_err err = { 0 };
 	assert_int_equal(desk_ticket_messages(f->d, id, &ml, &err), 0);
@@ -638,14 +501,221 @@ static void test_200_in_one_pass(void **state)
 	pass_ok(f, &r);
 	assert_int_equal(r.sent, 200);
 	outbox_report_clear(&r);
-	assert_int_equal(count_messages(&f->sv), 200);
+	assert_int_equal(smtpd_count(&f->sv), 200);
 	assert_int_equal(count_state(f, OUTBOX_SENT), 200);
+	assert_int_equal(smtpd_sessions(&f->sv), 2); /* at most 100 mails per session */
 	/* each recipient got its own mail */
 	char *env = NULL;
-	free(received(&f->sv, 200, &env));
+	free(smtpd_received(&f->sv, 200, &env));
 	assert_non_null(strstr(env, "@example.cn"));
 	free(env);
 	(void)err;
+}
+
+/* Every outbox message arrived exactly once (matched by Message-ID), and nothing else did. */
+static void assert_outbox_delivered_once(struct fx *f, size_t n)
+{
+	assert_int_equal(smtpd_count(&f->sv), n);
+	struct outbox_item *v;
+	size_t nv;
+	struct wb_err err = { 0 };
+	assert_int_equal(store_outbox_list(f->d->store, false, 0, 0, 1000, &v, &nv, &err), 0);
+	assert_int_equal(nv, n);
+	int *seen = calloc(nv, sizeof *seen);
+	for (size_t i = 1; i <= n; i++) {
+		char *raw = smtpd_received(&f->sv, (int)i, NULL);
+		assert_non_null(raw);
+		char *mid = raw_header(raw, "Message-Id");
+		for (size_t k = 0; k < nv; k++) {
+			char want[300];
+			snprintf(want, sizeof want, "<%s>", v[k].email_message_id);
+			if (!strcmp(mid, want))
+				seen[k]++;
+		}
+		free(mid);
+		free(raw);
+	}
+	for (size_t k = 0; k < nv; k++) {
+		assert_int_equal(seen[k], 1);
+		assert_int_equal(v[k].state, OUTBOX_SENT);
+	}
+	free(seen);
+	outbox_items_free(&v, nv);
+}
+
+/* A pass sends its batch over one SMTP session, each mail once. */
+static void test_batch_one_session(void **state)
+{
+	struct fx *f = *state;
+	use_server(f, NULL);
+	enum { N = 60 };
+	for (int i = 0; i < N; i++) {
+		char addr[64];
+		snprintf(addr, sizeof addr, "batch%d@example.cn", i);
+		new_ticket(f, "同一会话", addr, NULL);
+	}
+	struct outbox_report r;
+	pass_ok(f, &r);
+	assert_int_equal(r.sent, N);
+	assert_int_equal(r.retrying + r.failed, 0);
+	outbox_report_clear(&r);
+	assert_int_equal(smtpd_sessions(&f->sv), 1);
+	assert_outbox_delivered_once(f, N);
+	/* nothing left: no new session, nothing twice */
+	pass_ok(f, &r);
+	assert_int_equal(r.sent, 0);
+	outbox_report_clear(&r);
+	assert_int_equal(smtpd_sessions(&f->sv), 1);
+	assert_int_equal(smtpd_count(&f->sv), N);
+}
+
+/* A 550 for the recipient of one mail in the middle of a batch: that mail fails (notice and
+ * event on its ticket), the others of the same session are delivered. */
+static void test_batch_permfail_middle(void **state)
+{
+	struct fx *f = *state;
+	const char *args[] = { "--reject-rcpt", "gone@example.cn", NULL };
+	use_server(f, args);
+	int64_t gone = 0;
+	for (int i = 0; i < 7; i++) {
+		char addr[64];
+		snprintf(addr, sizeof addr, "ok%d@example.cn", i);
+		int64_t id = new_ticket(f, "批量拒收", i == 3 ? "gone@example.cn" : addr, NULL);
+		if (i == 3)
+			gone = id;
+	}
+	struct outbox_report r;
+	pass_ok(f, &r);
+	assert_int_equal(r.sent, 6);
+	assert_int_equal(r.failed, 1);
+	assert_int_equal(r.retrying, 0);
+	assert_int_equal(r.n_notices, 1);
+	assert_non_null(strstr(r.notices[0], "gone@example.cn"));
+	assert_non_null(strstr(r.notices[0], "550"));
+	outbox_report_clear(&r);
+	assert_int_equal(smtpd_sessions(&f->sv), 1);
+	assert_int_equal(smtpd_count(&f->sv), 6);
+	assert_int_equal(count_state(f, OUTBOX_SENT), 6);
+	assert_int_equal(count_state(f, OUTBOX_FAILED), 1);
+	for (int i = 1; i <= 6; i++) {
+		char *env = NULL;
+		free(smtpd_received(&f->sv, i, &env));
+		assert_null(strstr(env, "gone@"));
+		free(env);
+	}
+	struct message_list ml;
+	struct wb_err err = { 0 };
+	assert_int_equal(desk_ticket_messages(f->d, gone, &ml, &err), 0);
+	bool seen = false;
+	for (size_t i = 0; i < ml.n; i++)
+		if (ml.items[i].kind == MSG_EVENT && strstr(ml.items[i].body, "gone@example.cn") &&
+		    strstr(ml.items[i].body, "550"))
+			seen = true;
+	assert_true(seen);
+	message_list_free(&ml);
+}
+
+/* A 451 to one mail of a batch: it waits for its backoff, the others of the session go. */
+static void test_batch_tempfail_one(void **state)
+{
+	struct fx *f = *state;
+	const char *args[] = { "--tempfail-data", "1", NULL };
+	use_server(f, args);
+	for (int i = 0; i < 4; i++) {
+		char addr[64];
+		snprintf(addr, sizeof addr, "temp%d@example.cn", i);
+		new_ticket(f, "暂时失败", addr, NULL);
+	}
+	struct outbox_report r;
+	pass_ok(f, &r);
+	assert_int_equal(r.sent, 3);
+	assert_int_equal(r.retrying, 1);
+	assert_int_equal(r.failed, 0);
+	outbox_report_clear(&r);
+	assert_int_equal(smtpd_sessions(&f->sv), 1);
+	assert_int_equal(smtpd_count(&f->sv), 3);
+	struct outbox_item *v;
+	size_t n;
+	struct wb_err err = { 0 };
+	assert_int_equal(store_outbox_list(f->d->store, true, OUTBOX_RETRYING, 0, 10, &v, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].next_attempt_at, T0 + 60);
+	assert_non_null(strstr(v[0].last_error, "451"));
+	outbox_items_free(&v, n);
+	clock_set_fixed(T0 + 60);
+	pass_ok(f, &r);
+	assert_int_equal(r.sent, 1);
+	outbox_report_clear(&r);
+	assert_outbox_delivered_once(f, 4);
+}
+
+/* The server hangs up in the middle of a batch: what it took is marked sent, the rest stay
+ * queued (no attempt counted) and go out on the next pass, nothing twice. */
+static void test_batch_dropped(void **state)
+{
+	struct fx *f = *state;
+	const char *args[] = { "--drop-after", "3", NULL };
+	use_server(f, args);
+	enum { N = 8 };
+	for (int i = 0; i < N; i++) {
+		char addr[64];
+		snprintf(addr, sizeof addr, "drop%d@example.cn", i);
+		new_ticket(f, "断线", addr, NULL);
+	}
+	struct outbox_report r;
+	pass_ok(f, &r);
+	assert_int_equal(r.sent, 3);
+	assert_int_equal(r.retrying + r.failed, 0);
+	assert_non_null(strstr(r.problem, "127.0.0.1"));
+	assert_int_equal(r.waiting, N - 3);
+	outbox_report_clear(&r);
+	assert_int_equal(smtpd_sessions(&f->sv), 1);
+	assert_int_equal(smtpd_count(&f->sv), 3);
+	assert_int_equal(count_state(f, OUTBOX_SENT), 3);
+	assert_int_equal(count_state(f, OUTBOX_QUEUED), N - 3);
+	struct outbox_item *v;
+	size_t n;
+	struct wb_err err = { 0 };
+	assert_int_equal(store_outbox_list(f->d->store, true, OUTBOX_QUEUED, 0, 100, &v, &n, &err), 0);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(v[i].attempts, 0);
+	outbox_items_free(&v, n);
+	/* the next pass (no time has passed) sends the rest over a new session */
+	pass_ok(f, &r);
+	assert_int_equal(r.sent, N - 3);
+	assert_int_equal(r.waiting, 0);
+	outbox_report_clear(&r);
+	assert_int_equal(smtpd_sessions(&f->sv), 2);
+	assert_outbox_delivered_once(f, N);
+	clock_set_fixed(T0 + 10 * OUTBOX_LEASE);
+	pass_ok(f, &r);
+	assert_int_equal(r.sent, 0);
+	outbox_report_clear(&r);
+	assert_int_equal(smtpd_count(&f->sv), N);
+}
+
+/* A busy sender keeps its claim: a renewed lease holds off other senders until it runs out. */
+static void test_claim_extend(void **state)
+{
+	struct fx *f = *state;
+	new_ticket(f, "lease", "ops@example.cn", NULL);
+	struct outbox_item *v, *w;
+	size_t n, m;
+	struct wb_err err = { 0 };
+	assert_int_equal(store_outbox_claim(f->d->store, T0, 100, 10, &v, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_outbox_extend(f->d->store, v[0].id, v[0].attempts, T0 + 300, &err), 0);
+	assert_int_equal(store_outbox_claim(f->d->store, T0 + 100, 100, 10, &w, &m, &err), 0);
+	assert_int_equal(m, 0); /* the first lease alone would have run out */
+	free(w);
+	assert_int_equal(store_outbox_claim(f->d->store, T0 + 300, 100, 10, &w, &m, &err), 0);
+	assert_int_equal(m, 1); /* the renewed one did: taken over */
+	/* the first sender lost it: it can neither renew nor finish */
+	assert_int_equal(store_outbox_extend(f->d->store, v[0].id, v[0].attempts, T0 + 900, &err), WB_ECONFLICT);
+	assert_int_equal(store_outbox_finish(f->d->store, v[0].id, v[0].attempts, OUTBOX_SENT, 0, NULL, T0, &err),
+			 WB_ECONFLICT);
+	outbox_items_free(&v, n);
+	outbox_items_free(&w, m);
 }
 
 /* A sender that died after the server took the mail leaves it "sending": after the lease it
@@ -682,8 +752,8 @@ static void test_lease_resend(void **state)
 	pass_ok(f, &r);
 	assert_int_equal(r.sent, 0);
 	outbox_report_clear(&r);
-	assert_int_equal(count_messages(&f->sv), 2);
-	char *a = received(&f->sv, 1, NULL), *b = received(&f->sv, 2, NULL);
+	assert_int_equal(smtpd_count(&f->sv), 2);
+	char *a = smtpd_received(&f->sv, 1, NULL), *b = smtpd_received(&f->sv, 2, NULL);
 	assert_string_equal(a, b);
 	free(a);
 	free(b);
@@ -841,7 +911,7 @@ static void test_retry_cancel_to_dir(void **state)
 	outbox_report_clear(&r);
 	char path[500];
 	snprintf(path, sizeof path, "%s/000001.eml", out);
-	char *raw = slurp(path);
+	char *raw = test_slurp(path);
 	assert_non_null(raw);
 	struct outbox_item it;
 	assert_int_equal(store_outbox_get(f->d->store, 1, &it, &err), 0);
@@ -1156,14 +1226,14 @@ static void test_kick(void **state)
 	new_ticket(f, "后台发送", "ops@example.cn", NULL);
 	clock_set_fixed(0); /* the sender runs on the real clock; the mail is due since T0 */
 	struct wb_err err = { 0 };
-	long t0 = now_ms();
+	long t0 = test_now_ms();
 	assert_int_equal(outbox_kick(prog, f->db, conf, &err), 0);
-	assert_true(now_ms() - t0 < 500);
-	while (count_messages(&f->sv) < 1 && now_ms() - t0 < 10000)
+	assert_true(test_now_ms() - t0 < 500);
+	while (smtpd_count(&f->sv) < 1 && test_now_ms() - t0 < 10000)
 		usleep(50000);
-	assert_int_equal(count_messages(&f->sv), 1);
-	long t1 = now_ms();
-	while (count_state(f, OUTBOX_SENT) < 1 && now_ms() - t1 < 5000)
+	assert_int_equal(smtpd_count(&f->sv), 1);
+	long t1 = test_now_ms();
+	while (count_state(f, OUTBOX_SENT) < 1 && test_now_ms() - t1 < 5000)
 		usleep(50000);
 	assert_int_equal(count_state(f, OUTBOX_SENT), 1);
 }
@@ -1188,6 +1258,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_permfail_reported, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_200_in_one_pass, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lease_resend, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch_one_session, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch_permfail_middle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch_tempfail_one, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch_dropped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_claim_extend, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kick, setup, teardown),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);

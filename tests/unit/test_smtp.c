@@ -5,166 +5,14 @@
 #include "smtp.h"
 
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
 #include <gmime/gmime.h>
 #include <locale.h>
 #include <netinet/in.h>
-#include <poll.h>
-#include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 
-#define PYTHON "/usr/bin/python3"
-#define AIOSMTPD "/usr/lib/python3/dist-packages/aiosmtpd"
 #define T0 1795000000
-
-struct server {
-	pid_t pid;
-	int port;
-	char *tmp;  /* removed at the end */
-	char *mail; /* where the server stores NNNN.eml / NNNN.env, and ca.pem */
-	char *ca;
-};
-
-static struct server *running; /* stopped by the teardown if a test fails half-way */
-
-static long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
-/* Starts tests/smtpd.py with extra arguments (NULL-terminated). Skips the test when
- * python3 or aiosmtpd is missing; fails it when the server does not come up in 10 s. */
-static void server_start(struct server *sv, const char *const *extra)
-{
-	memset(sv, 0, sizeof *sv);
-	if (access(PYTHON, X_OK) != 0 || access(AIOSMTPD, F_OK) != 0) {
-		fprintf(stderr, "skipping: %s with aiosmtpd is not installed (make deps)\n", PYTHON);
-		skip();
-	}
-	sv->tmp = test_tmpdir();
-	assert_non_null(sv->tmp);
-	assert_true(asprintf(&sv->mail, "%s/mail", sv->tmp) > 0);
-	assert_true(asprintf(&sv->ca, "%s/ca.pem", sv->mail) > 0);
-	char *script, *log;
-	assert_true(asprintf(&script, "%s/tests/smtpd.py", test_root()) > 0);
-	assert_true(asprintf(&log, "%s/server.log", sv->tmp) > 0);
-
-	const char *argv[32] = {PYTHON, script, sv->mail, "--lifetime", "60"};
-	size_t n = 5;
-	for (size_t i = 0; extra && extra[i] && n < 31; i++)
-		argv[n++] = extra[i];
-	argv[n] = NULL;
-
-	int fd[2];
-	assert_int_equal(pipe(fd), 0);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		dup2(fd[1], 1);
-		close(fd[0]);
-		close(fd[1]);
-		FILE *e = freopen(log, "w", stderr);
-		(void)e;
-		execv(PYTHON, (char *const *)argv);
-		_exit(127);
-	}
-	close(fd[1]);
-	sv->pid = pid;
-	running = sv;
-	char buf[64] = {0};
-	size_t got = 0;
-	long deadline = now_ms() + 10000;
-	while (got < sizeof buf - 1 && !memchr(buf, '\n', got)) {
-		struct pollfd p = {.fd = fd[0], .events = POLLIN};
-		long left = deadline - now_ms();
-		if (left <= 0 || poll(&p, 1, (int)left) <= 0)
-			break;
-		ssize_t r = read(fd[0], buf + got, sizeof buf - 1 - got);
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	close(fd[0]);
-	sv->port = atoi(buf);
-	if (sv->port <= 0) {
-		char cmd[600];
-		snprintf(cmd, sizeof cmd, "cat '%s' >&2", log);
-		if (system(cmd) != 0)
-			fprintf(stderr, "(no server log)\n");
-	}
-	free(script);
-	free(log);
-	assert_true(sv->port > 0);
-}
-
-static void server_stop(struct server *sv)
-{
-	running = NULL;
-	if (sv->pid > 0) {
-		kill(sv->pid, SIGTERM);
-		long deadline = now_ms() + 3000;
-		while (waitpid(sv->pid, NULL, WNOHANG) == 0) {
-			if (now_ms() > deadline) {
-				kill(sv->pid, SIGKILL);
-				waitpid(sv->pid, NULL, 0);
-				break;
-			}
-			usleep(10000);
-		}
-	}
-	if (sv->tmp)
-		test_rmtree(sv->tmp);
-	free(sv->tmp);
-	free(sv->mail);
-	free(sv->ca);
-	memset(sv, 0, sizeof *sv);
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *s = malloc((size_t)n + 1);
-	size_t r = fread(s, 1, (size_t)n, f);
-	s[r] = '\0';
-	fclose(f);
-	return s;
-}
-
-static size_t count_messages(const struct server *sv)
-{
-	DIR *d = opendir(sv->mail);
-	if (!d)
-		return 0;
-	size_t n = 0;
-	struct dirent *e;
-	while ((e = readdir(d)))
-		if (strlen(e->d_name) > 4 && strcmp(e->d_name + strlen(e->d_name) - 4, ".eml") == 0)
-			n++;
-	closedir(d);
-	return n;
-}
-
-/* The i-th received message (1-based) and its envelope; caller frees. */
-static char *received(const struct server *sv, int i, char **env)
-{
-	char path[600];
-	snprintf(path, sizeof path, "%s/%04d.env", sv->mail, i);
-	if (env)
-		*env = slurp(path);
-	snprintf(path, sizeof path, "%s/%04d.eml", sv->mail, i);
-	return slurp(path);
-}
 
 static GMimeMessage *parse(const char *raw)
 {
@@ -194,7 +42,7 @@ static char *compose_simple(const char *subject, const char *body, char **id)
 	return raw;
 }
 
-static struct smtp_settings plain_settings(const struct server *sv)
+static struct smtp_settings plain_settings(const struct smtpd *sv)
 {
 	struct smtp_settings s = {.host = "127.0.0.1", .port = sv->port, .tls = SMTP_TLS_NONE, .timeout_ms = 5000,
 				  .helo = "weibao.test"};
@@ -204,8 +52,8 @@ static struct smtp_settings plain_settings(const struct server *sv)
 static void test_plain_chinese(void **state)
 {
 	(void)state;
-	struct server sv;
-	server_start(&sv, NULL);
+	struct smtpd sv;
+	smtpd_start(&sv, NULL);
 
 	const char *to[] = {"王丽 <wang.li@example.cn>", "ops@example.cn"};
 	const char *cc[] = {"Zhang San <zhang@example.cn>"};
@@ -237,9 +85,9 @@ static void test_plain_chinese(void **state)
 	}
 	smtp_result_clear(&r);
 
-	assert_int_equal(count_messages(&sv), 1);
+	assert_int_equal(smtpd_count(&sv), 1);
 	char *env;
-	char *got = received(&sv, 1, &env);
+	char *got = smtpd_received(&sv, 1, &env);
 	assert_non_null(got);
 	/* byte for byte what we composed (dot-stuffing undone by the server) */
 	assert_string_equal(got, raw);
@@ -265,15 +113,15 @@ static void test_plain_chinese(void **state)
 	free(env);
 	free(raw);
 	free(id);
-	server_stop(&sv);
+	smtpd_stop(&sv);
 }
 
 static void test_starttls_auth(void **state)
 {
 	(void)state;
-	struct server sv;
+	struct smtpd sv;
 	const char *args[] = {"--tls", "--auth", "agent:s3cret 密码", NULL};
-	server_start(&sv, args);
+	smtpd_start(&sv, args);
 	char *id, *raw = compose_simple("TLS [#7]", "over STARTTLS\n", &id);
 	const char *rcpts[] = {"ops@example.cn"};
 	struct smtp_result r;
@@ -288,8 +136,8 @@ static void test_starttls_auth(void **state)
 	assert_int_equal(rc, WB_OK);
 	assert_int_equal(r.outcome, SMTP_SENT);
 	smtp_result_clear(&r);
-	assert_int_equal(count_messages(&sv), 1);
-	char *got = received(&sv, 1, NULL);
+	assert_int_equal(smtpd_count(&sv), 1);
+	char *got = smtpd_received(&sv, 1, NULL);
 	assert_string_equal(got, raw);
 	free(got);
 
@@ -302,7 +150,7 @@ static void test_starttls_auth(void **state)
 	assert_int_equal(rc, WB_OK);
 	assert_int_equal(r.outcome, SMTP_SENT);
 	smtp_result_clear(&r);
-	assert_int_equal(count_messages(&sv), 2);
+	assert_int_equal(smtpd_count(&sv), 2);
 
 	/* verify on against the system store: the self-signed certificate is refused, nothing sent */
 	s.verify = true;
@@ -318,7 +166,7 @@ static void test_starttls_auth(void **state)
 	rc = smtp_send(&s, "support@weibao.example.cn", rcpts, 1, raw, &r, &err);
 	assert_int_equal(rc, WB_ETEMP);
 	smtp_result_clear(&r);
-	assert_int_equal(count_messages(&sv), 2);
+	assert_int_equal(smtpd_count(&sv), 2);
 
 	/* a missing CA file is a settings error naming the file */
 	s.host = "localhost";
@@ -335,19 +183,19 @@ static void test_starttls_auth(void **state)
 	assert_non_null(strstr(err.msg, "530"));
 	assert_non_null(strstr(err.msg, "set user and password"));
 	smtp_result_clear(&r);
-	assert_int_equal(count_messages(&sv), 2);
+	assert_int_equal(smtpd_count(&sv), 2);
 
 	free(raw);
 	free(id);
-	server_stop(&sv);
+	smtpd_stop(&sv);
 }
 
 static void test_wrong_password(void **state)
 {
 	(void)state;
-	struct server sv;
+	struct smtpd sv;
 	const char *args[] = {"--tls", "--auth", "agent:right", NULL};
-	server_start(&sv, args);
+	smtpd_start(&sv, args);
 	char *id, *raw = compose_simple("pw", "x\n", &id);
 	const char *rcpts[] = {"ops@example.cn"};
 	struct smtp_settings s = {.host = "localhost", .port = sv.port, .tls = SMTP_TLS_STARTTLS, .verify = true,
@@ -363,10 +211,10 @@ static void test_wrong_password(void **state)
 	assert_null(strstr(err.msg, "wrong")); /* the password is never echoed */
 	assert_int_not_equal(r.outcome, SMTP_SENT);
 	smtp_result_clear(&r);
-	assert_int_equal(count_messages(&sv), 0);
+	assert_int_equal(smtpd_count(&sv), 0);
 	free(raw);
 	free(id);
-	server_stop(&sv);
+	smtpd_stop(&sv);
 }
 
 static void test_server_down(void **state)
@@ -386,10 +234,10 @@ static void test_server_down(void **state)
 	struct smtp_settings s = {.host = "127.0.0.1", .port = port, .timeout_ms = 2000};
 	struct smtp_result r;
 	struct wb_err err = {0};
-	long t0 = now_ms();
+	long t0 = test_now_ms();
 	int rc = smtp_send(&s, "support@weibao.example.cn", rcpts, 1, raw, &r, &err);
 	assert_int_equal(rc, WB_ETEMP);
-	assert_true(now_ms() - t0 < 5000);
+	assert_true(test_now_ms() - t0 < 5000);
 	char want[32];
 	snprintf(want, sizeof want, "127.0.0.1:%d", port);
 	assert_non_null(strstr(err.msg, want));
@@ -417,9 +265,9 @@ static void test_server_silent(void **state)
 	struct smtp_settings s = {.host = "127.0.0.1", .port = ntohs(a.sin_port), .timeout_ms = 1000};
 	struct smtp_result r;
 	struct wb_err err = {0};
-	long t0 = now_ms();
+	long t0 = test_now_ms();
 	assert_int_equal(smtp_send(&s, "support@weibao.example.cn", rcpts, 1, raw, &r, &err), WB_ETEMP);
-	long took = now_ms() - t0;
+	long took = test_now_ms() - t0;
 	assert_true(took >= 900 && took < 4000);
 	assert_non_null(strstr(err.msg, "no answer within 1000 ms"));
 	smtp_result_clear(&r);
@@ -432,9 +280,9 @@ static void test_server_silent(void **state)
 static void test_auth_not_offered(void **state)
 {
 	(void)state;
-	struct server sv;
+	struct smtpd sv;
 	const char *args[] = {"--tls", "--auth", "agent:pw", "--no-auth-mechs", NULL};
-	server_start(&sv, args);
+	smtpd_start(&sv, args);
 	char *id, *raw = compose_simple("nomech", "x\n", &id);
 	const char *rcpts[] = {"ops@example.cn"};
 	struct smtp_settings s = {.host = "localhost", .port = sv.port, .tls = SMTP_TLS_STARTTLS, .verify = true,
@@ -444,10 +292,10 @@ static void test_auth_not_offered(void **state)
 	assert_int_equal(smtp_send(&s, "support@weibao.example.cn", rcpts, 1, raw, &r, &err), WB_EREFUSED);
 	assert_non_null(strstr(err.msg, "PLAIN or LOGIN"));
 	smtp_result_clear(&r);
-	assert_int_equal(count_messages(&sv), 0);
+	assert_int_equal(smtpd_count(&sv), 0);
 	free(raw);
 	free(id);
-	server_stop(&sv);
+	smtpd_stop(&sv);
 }
 
 static void test_settings_refused(void **state)
@@ -502,9 +350,9 @@ static void test_settings_refused(void **state)
 static void test_tempfail_then_success(void **state)
 {
 	(void)state;
-	struct server sv;
+	struct smtpd sv;
 	const char *args[] = {"--tempfail-data", "1", NULL};
-	server_start(&sv, args);
+	smtpd_start(&sv, args);
 	char *id, *raw = compose_simple("retry [#9]", "first try fails\n", &id);
 	const char *rcpts[] = {"ops@example.cn", "dev@example.cn"};
 	struct smtp_settings s = plain_settings(&sv);
@@ -520,27 +368,27 @@ static void test_tempfail_then_success(void **state)
 		assert_int_equal(r.rcpt[i].outcome, SMTP_TEMPFAIL);
 	}
 	smtp_result_clear(&r);
-	assert_int_equal(count_messages(&sv), 0);
+	assert_int_equal(smtpd_count(&sv), 0);
 
 	assert_int_equal(smtp_send(&s, "support@weibao.example.cn", rcpts, 2, raw, &r, &err), WB_OK);
 	assert_int_equal(r.outcome, SMTP_SENT);
 	assert_int_equal(r.code, 250);
 	smtp_result_clear(&r);
-	assert_int_equal(count_messages(&sv), 1);
-	char *got = received(&sv, 1, NULL);
+	assert_int_equal(smtpd_count(&sv), 1);
+	char *got = smtpd_received(&sv, 1, NULL);
 	assert_string_equal(got, raw);
 	free(got);
 	free(raw);
 	free(id);
-	server_stop(&sv);
+	smtpd_stop(&sv);
 }
 
 static void test_rejected_recipient(void **state)
 {
 	(void)state;
-	struct server sv;
+	struct smtpd sv;
 	const char *args[] = {"--reject-rcpt", "gone@example.cn", NULL};
-	server_start(&sv, args);
+	smtpd_start(&sv, args);
 	char *id, *raw = compose_simple("partial", "one of two\n", &id);
 	const char *rcpts[] = {"gone@example.cn", "ops@example.cn"};
 	struct smtp_settings s = plain_settings(&sv);
@@ -554,8 +402,8 @@ static void test_rejected_recipient(void **state)
 	assert_int_equal(r.rcpt[1].code, 250);
 	assert_int_equal(r.rcpt[1].outcome, SMTP_SENT);
 	smtp_result_clear(&r);
-	assert_int_equal(count_messages(&sv), 1);
-	char *env, *got = received(&sv, 1, &env);
+	assert_int_equal(smtpd_count(&sv), 1);
+	char *env, *got = smtpd_received(&sv, 1, &env);
 	assert_string_equal(env, "support@weibao.example.cn\nops@example.cn\n");
 	free(env);
 	free(got);
@@ -566,19 +414,19 @@ static void test_rejected_recipient(void **state)
 	assert_int_equal(r.outcome, SMTP_PERMFAIL);
 	assert_int_equal(r.code, 550);
 	smtp_result_clear(&r);
-	assert_int_equal(count_messages(&sv), 1);
+	assert_int_equal(smtpd_count(&sv), 1);
 	free(raw);
 	free(id);
-	server_stop(&sv);
+	smtpd_stop(&sv);
 }
 
 /* Every Message-ID in ids[0..n) appears in exactly one received message. */
-static void assert_each_once(const struct server *sv, char **ids, size_t n)
+static void assert_each_once(const struct smtpd *sv, char **ids, size_t n)
 {
-	assert_int_equal(count_messages(sv), n);
+	assert_int_equal(smtpd_count(sv), n);
 	int *seen = calloc(n, sizeof *seen);
 	for (size_t i = 1; i <= n; i++) {
-		char *got = received(sv, (int)i, NULL);
+		char *got = smtpd_received(sv, (int)i, NULL);
 		assert_non_null(got);
 		for (size_t k = 0; k < n; k++) {
 			char want[300];
@@ -596,8 +444,8 @@ static void assert_each_once(const struct server *sv, char **ids, size_t n)
 static void test_200_messages(void **state)
 {
 	(void)state;
-	struct server sv;
-	server_start(&sv, NULL);
+	struct smtpd sv;
+	smtpd_start(&sv, NULL);
 	enum { N = 200 };
 	char *ids[N];
 	struct smtp_settings s = plain_settings(&sv);
@@ -619,7 +467,178 @@ static void test_200_messages(void **state)
 	assert_each_once(&sv, ids, N);
 	for (int i = 0; i < N; i++)
 		free(ids[i]);
-	server_stop(&sv);
+	smtpd_stop(&sv);
+}
+
+/* What smtp_send_batch reported, per message. */
+struct batch_seen {
+	int calls[8];
+	int rc[8];
+	struct smtp_result r[8];
+	char err[8][512];
+};
+
+static void batch_done(size_t i, int rc, struct smtp_result *r, const struct wb_err *err, void *ctx)
+{
+	struct batch_seen *b = ctx;
+	assert_true(i < 8);
+	b->calls[i]++;
+	b->rc[i] = rc;
+	b->r[i] = *r; /* keep it: move the contents out */
+	memset(r, 0, sizeof *r);
+	snprintf(b->err[i], sizeof b->err[i], "%s", err ? err->msg : "");
+}
+
+/* One session for several messages: a 4xx to one, a message that cannot be sent, a refused
+ * recipient next to an accepted one: each is reported on its own and the others go through. */
+static void test_batch_one_session(void **state)
+{
+	(void)state;
+	struct smtpd sv;
+	const char *args[] = {"--reject-rcpt", "gone@example.cn", "--tempfail-data", "1", NULL};
+	smtpd_start(&sv, args);
+	struct smtp_settings s = plain_settings(&sv);
+	enum { N = 5 };
+	char *ids[N], *raw[N];
+	for (int i = 0; i < N; i++) {
+		char subj[64];
+		snprintf(subj, sizeof subj, "批量 [#%d]", i + 1);
+		raw[i] = compose_simple(subj, "同一会话\n", &ids[i]);
+	}
+	/* message 2 has a bare LF: it must not be handed to the server */
+	char *bad = strstr(raw[1], "\r\n\r\n");
+	assert_non_null(bad);
+	memmove(bad + 2, bad + 3, strlen(bad + 3) + 1);
+	const char *one[] = {"ops@example.cn"};
+	const char *mixed[] = {"gone@example.cn", "ops2@example.cn"};
+	struct smtp_message m[N];
+	for (int i = 0; i < N; i++)
+		m[i] = (struct smtp_message){.envelope_from = "support@weibao.example.cn", .rcpts = one, .n_rcpts = 1,
+					     .raw_crlf = raw[i]};
+	m[2].rcpts = mixed;
+	m[2].n_rcpts = 2;
+	struct batch_seen b;
+	memset(&b, 0, sizeof b);
+	struct wb_err err = {0};
+	int rc = smtp_send_batch(&s, m, N, batch_done, &b, &err);
+	if (rc)
+		fprintf(stderr, "batch: %s\n", err.msg);
+	assert_int_equal(rc, WB_OK);
+	for (int i = 0; i < N; i++)
+		assert_int_equal(b.calls[i], 1);
+	/* 1: 451 to its data (the server's first DATA) */
+	assert_int_equal(b.rc[0], WB_OK);
+	assert_int_equal(b.r[0].outcome, SMTP_TEMPFAIL);
+	assert_int_equal(b.r[0].code, 451);
+	assert_int_equal(b.r[0].rcpt[0].outcome, SMTP_TEMPFAIL);
+	/* 2: refused here, not sent */
+	assert_int_equal(b.rc[1], WB_EINVAL);
+	assert_int_equal(b.r[1].rcpt[0].outcome, SMTP_PERMFAIL);
+	assert_non_null(strstr(b.err[1], "CRLF"));
+	/* 3: one recipient refused, the other took the mail */
+	assert_int_equal(b.rc[2], WB_OK);
+	assert_int_equal(b.r[2].n_rcpt, 2);
+	assert_string_equal(b.r[2].rcpt[0].addr, "gone@example.cn");
+	assert_int_equal(b.r[2].rcpt[0].outcome, SMTP_PERMFAIL);
+	assert_int_equal(b.r[2].rcpt[0].code, 550);
+	assert_int_equal(b.r[2].rcpt[1].outcome, SMTP_SENT);
+	assert_int_equal(b.r[2].rcpt[1].code, 250);
+	/* 4, 5: sent */
+	assert_int_equal(b.r[3].outcome, SMTP_SENT);
+	assert_int_equal(b.r[4].outcome, SMTP_SENT);
+	/* all over one connection; the server has 3, 4 and 5, each once */
+	assert_int_equal(smtpd_sessions(&sv), 1);
+	char *want[] = {ids[2], ids[3], ids[4]};
+	assert_each_once(&sv, want, 3);
+	char *env = NULL;
+	free(smtpd_received(&sv, 1, &env));
+	assert_string_equal(env, "support@weibao.example.cn\nops2@example.cn\n");
+	free(env);
+	for (int i = 0; i < N; i++) {
+		smtp_result_clear(&b.r[i]);
+		free(raw[i]);
+		free(ids[i]);
+	}
+	smtpd_stop(&sv);
+}
+
+/* The server hangs up at the fourth MAIL FROM: three were reported sent, the rest never
+ * reached (not reported), and the call says the session broke. */
+static void test_batch_dropped(void **state)
+{
+	(void)state;
+	struct smtpd sv;
+	const char *args[] = {"--drop-after", "3", NULL};
+	smtpd_start(&sv, args);
+	struct smtp_settings s = plain_settings(&sv);
+	enum { N = 6 };
+	char *ids[N], *raw[N];
+	const char *one[] = {"ops@example.cn"};
+	struct smtp_message m[N];
+	for (int i = 0; i < N; i++) {
+		raw[i] = compose_simple("断线", "中途断开\n", &ids[i]);
+		m[i] = (struct smtp_message){.envelope_from = "support@weibao.example.cn", .rcpts = one, .n_rcpts = 1,
+					     .raw_crlf = raw[i]};
+	}
+	struct batch_seen b;
+	memset(&b, 0, sizeof b);
+	struct wb_err err = {0};
+	int rc = smtp_send_batch(&s, m, N, batch_done, &b, &err);
+	assert_int_equal(rc, WB_ETEMP);
+	assert_non_null(strstr(err.msg, "127.0.0.1"));
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(b.calls[i], 1);
+		assert_int_equal(b.r[i].outcome, SMTP_SENT);
+	}
+	for (int i = 3; i < N; i++)
+		assert_int_equal(b.calls[i], 0);
+	assert_each_once(&sv, ids, 3);
+	assert_int_equal(smtpd_sessions(&sv), 1);
+	for (int i = 0; i < N; i++) {
+		smtp_result_clear(&b.r[i]);
+		free(raw[i]);
+		free(ids[i]);
+	}
+	smtpd_stop(&sv);
+}
+
+/* Several messages over one STARTTLS + AUTH session. */
+static void test_batch_tls_auth(void **state)
+{
+	(void)state;
+	struct smtpd sv;
+	const char *args[] = {"--tls", "--auth", "agent:pw", NULL};
+	smtpd_start(&sv, args);
+	struct smtp_settings s = {.host = "localhost", .port = sv.port, .tls = SMTP_TLS_STARTTLS, .verify = true,
+				  .ca_file = sv.ca, .user = "agent", .password = "pw", .timeout_ms = 5000};
+	enum { N = 8 };
+	char *ids[N], *raw[N];
+	const char *one[] = {"ops@example.cn"};
+	struct smtp_message m[N];
+	for (int i = 0; i < N; i++) {
+		raw[i] = compose_simple("加密批量", "一次登录\n", &ids[i]);
+		m[i] = (struct smtp_message){.envelope_from = "support@weibao.example.cn", .rcpts = one, .n_rcpts = 1,
+					     .raw_crlf = raw[i]};
+	}
+	struct batch_seen b;
+	memset(&b, 0, sizeof b);
+	struct wb_err err = {0};
+	int rc = smtp_send_batch(&s, m, N, batch_done, &b, &err);
+	if (rc)
+		fprintf(stderr, "batch: %s\n", err.msg);
+	assert_int_equal(rc, WB_OK);
+	for (int i = 0; i < N; i++) {
+		assert_int_equal(b.calls[i], 1);
+		assert_int_equal(b.r[i].outcome, SMTP_SENT);
+	}
+	assert_each_once(&sv, ids, N);
+	assert_int_equal(smtpd_sessions(&sv), 1);
+	for (int i = 0; i < N; i++) {
+		smtp_result_clear(&b.r[i]);
+		free(raw[i]);
+		free(ids[i]);
+	}
+	smtpd_stop(&sv);
 }
 
 /* Real servers send TLS 1.3 session tickets, and plain libESMTP then reports a dropped
@@ -629,9 +648,9 @@ static void test_200_messages(void **state)
 static void test_tls_repeat_with_tickets(void **state)
 {
 	(void)state;
-	struct server sv;
+	struct smtpd sv;
 	const char *args[] = {"--tls", "--tickets", "--auth", "agent:pw", NULL};
-	server_start(&sv, args);
+	smtpd_start(&sv, args);
 	enum { N = 40, TRIES = 5 };
 	char *ids[N];
 	int retries = 0;
@@ -664,14 +683,14 @@ static void test_tls_repeat_with_tickets(void **state)
 	assert_each_once(&sv, ids, N);
 	for (int i = 0; i < N; i++)
 		free(ids[i]);
-	server_stop(&sv);
+	smtpd_stop(&sv);
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	if (running)
-		server_stop(running);
+	if (smtpd_running)
+		smtpd_stop(smtpd_running);
 	return 0;
 }
 
@@ -690,6 +709,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_tempfail_then_success, teardown),
 		cmocka_unit_test_teardown(test_rejected_recipient, teardown),
 		cmocka_unit_test_teardown(test_200_messages, teardown),
+		cmocka_unit_test_teardown(test_batch_one_session, teardown),
+		cmocka_unit_test_teardown(test_batch_dropped, teardown),
+		cmocka_unit_test_teardown(test_batch_tls_auth, teardown),
 		cmocka_unit_test_teardown(test_tls_repeat_with_tickets, teardown),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
