@@ -41,9 +41,10 @@ wb ticket new --subject "软件维保方案 基准" --requester wang@example.cn 
 # N copies of the rendered acknowledgement, each with its own outbox Message-ID
 sqlite3 "$T/desk.db" "
 WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < $N)
-INSERT INTO outbox(ticket_id, email_message_id, envelope_from, raw, state, attempts, next_attempt_at, created_at)
-  SELECT ticket_id, 'bench' || i || '.' || email_message_id, envelope_from, raw, 'queued', 0, next_attempt_at, created_at
+INSERT INTO outbox(ticket_id, email_message_id, envelope_from, state, attempts, next_attempt_at, created_at)
+  SELECT ticket_id, 'bench' || i || '.' || email_message_id, envelope_from, 'queued', 0, next_attempt_at, created_at
   FROM outbox, n WHERE outbox.id = 1;
+INSERT INTO outbox_body(outbox_id, raw) SELECT o.id, b.raw FROM outbox o, outbox_body b WHERE o.id > 1 AND b.outbox_id = 1;
 INSERT INTO outbox_rcpt(outbox_id, addr) SELECT id, 'user' || id || '@example.cn' FROM outbox WHERE id > 1;"
 start=$(date +%s%N)
 wb outbox send >"$T/out"

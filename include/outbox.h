@@ -5,9 +5,9 @@
  * so a mail exists if and only if the reply, the new ticket or the resolution commits.
  * Sending runs outside any transaction: claim a batch (short transaction), one SMTP session
  * for the batch (one MAIL transaction per message; a new session every 100 mails or 10 MiB),
- * and the outcomes recorded per recipient while the session goes on (a short transaction
- * every 100 ms of answers). A sender killed mid-session leaves the messages whose outcome
- * was not yet recorded "sending"; after OUTBOX_LEASE seconds another pass takes them again
+ * and each outcome recorded per recipient as soon as the server answered (a short transaction
+ * between two messages). A sender killed mid-session leaves the message whose outcome was not
+ * yet recorded, and those not yet tried, "sending"; after OUTBOX_LEASE seconds another pass takes them again
  * and sends the same bytes (same Message-ID) once more, only to recipients not marked sent. */
 #ifndef WB_OUTBOX_H
 #define WB_OUTBOX_H

@@ -274,6 +274,14 @@ static const char *const migrations[] = {
 	"  stage TEXT NOT NULL CHECK (stage IN ('ahead','closed')),"
 	"  sent_at INTEGER NOT NULL,"
 	"  PRIMARY KEY (what, ref_id, contact_id, stage));",
+	/* 5 -> 6: a mail's bytes live apart from its sending state. SQLite writes a whole row again
+	 * on every UPDATE, overflow pages included, so with the bytes in the outbox row each claim
+	 * and each recorded outcome copied the whole mail into the WAL again. */
+	"CREATE TABLE outbox_body ("
+	"  outbox_id INTEGER PRIMARY KEY REFERENCES outbox(id),"
+	"  raw TEXT NOT NULL);"
+	"INSERT INTO outbox_body(outbox_id, raw) SELECT id, raw FROM outbox;"
+	"ALTER TABLE outbox DROP COLUMN raw;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -74,8 +74,8 @@ int store_outbox_enqueue(struct store *s, const struct outbox_new *o, int64_t *i
 		return wb_err_set(err, WB_EINVAL, _("an outgoing mail needs at least one recipient"));
 	wb_time at = o->at ? o->at : clock_now();
 	sqlite3_stmt *st;
-	int rc = sp_prepare(s, "INSERT INTO outbox(ticket_id, message_id, email_message_id, envelope_from, raw,"
-			       " state, attempts, next_attempt_at, created_at) VALUES (?,?,?,?,?,'queued',0,?,?)",
+	int rc = sp_prepare(s, "INSERT INTO outbox(ticket_id, message_id, email_message_id, envelope_from,"
+			       " state, attempts, next_attempt_at, created_at) VALUES (?,?,?,?,'queued',0,?5,?5)",
 			    &st, err);
 	if (rc)
 		return rc;
@@ -83,9 +83,7 @@ int store_outbox_enqueue(struct store *s, const struct outbox_new *o, int64_t *i
 	sp_bind_id(st, 2, o->message_id);
 	sqlite3_bind_text(st, 3, o->email_message_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, o->envelope_from, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, o->raw, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, at);
-	sqlite3_bind_int64(st, 7, at);
+	sqlite3_bind_int64(st, 5, at);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc == SQLITE_CONSTRAINT)
@@ -93,6 +91,14 @@ int store_outbox_enqueue(struct store *s, const struct outbox_new *o, int64_t *i
 	if (rc != SQLITE_DONE)
 		return sp_fail(s, rc, err);
 	int64_t oid = sqlite3_last_insert_rowid(s->db);
+	if ((rc = sp_prepare(s, "INSERT INTO outbox_body(outbox_id, raw) VALUES (?, ?)", &st, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, oid);
+	sqlite3_bind_text(st, 2, o->raw, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sp_fail(s, rc, err);
 	/* the same address twice (in any case) is one recipient */
 	rc = sp_prepare(s, "INSERT INTO outbox_rcpt(outbox_id, addr, state) SELECT ?1, ?2, 'queued'"
 			   " WHERE NOT EXISTS (SELECT 1 FROM outbox_rcpt WHERE outbox_id = ?1 AND lower(addr) = lower(?2))",
@@ -163,7 +169,7 @@ static int load_rcpts(struct store *s, struct outbox_item *it, bool pending, str
 static int load_raw(struct store *s, struct outbox_item *it, struct wb_err *err)
 {
 	sqlite3_stmt *st;
-	int rc = sp_prepare(s, "SELECT raw FROM outbox WHERE id = ?", &st, err);
+	int rc = sp_prepare(s, "SELECT raw FROM outbox_body WHERE outbox_id = ?", &st, err);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, it->id);

@@ -199,7 +199,7 @@ id6=$(wb ticket new --subject "等待答复" --requester wait@example.cn) || fai
 wb ticket set "$id6" --status triaged && wb ticket set "$id6" --status waiting || fail "waiting"
 WEIBAO_NOW=$(($(date +%s) + 5 * 86400)) expect_exit 0 wb automate
 [ "$(count "WHERE ticket_id = $id6")" = 2 ] || fail "automate queued $(count "WHERE ticket_id = $id6") mails for #$id6, want ack + reminder"
-sqlite3 "$DB" "SELECT raw FROM outbox WHERE ticket_id = $id6 ORDER BY id DESC LIMIT 1" | grep -q "^Subject: Waiting for your answer: .*\[#$id6\]" ||
+sqlite3 "$DB" "SELECT b.raw FROM outbox o JOIN outbox_body b ON b.outbox_id = o.id WHERE o.ticket_id = $id6 ORDER BY o.id DESC LIMIT 1" | grep -q "^Subject: Waiting for your answer: .*\[#$id6\]" ||
 	fail "the reminder's subject"
 # a mailed report goes through the outbox with the report attached
 expect_exit 1 wb report --mail-to boss@example.cn
