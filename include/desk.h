@@ -108,6 +108,9 @@ int desk_ticket_search(struct desk *d, const char *typed, size_t limit, struct t
 int desk_counts(struct desk *d, struct ticket_counts *c, struct wb_err *err);
 /* Moves whenever any process commits a change: poll it to refresh screens. */
 int desk_data_version(struct desk *d, int64_t *v, struct wb_err *err);
+/* Caps the database page cache of this process at about `kib` KiB (a long-running process that reads
+ * here and there across a big desk would otherwise fill SQLite's default 2 MB). */
+int desk_set_cache_kib(struct desk *d, int kib, struct wb_err *err);
 
 /* Adds a message. expect_version (0 = don't check) detects an edit collision. A reply is the
  * first response when none was given yet; an inbound message on a ticket waiting on the

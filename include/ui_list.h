@@ -54,6 +54,10 @@ int ui_list_reload(struct ui_list *l);
 int ui_list_move(struct ui_list *l, int delta);
 int ui_list_page(struct ui_list *l, int pages);
 int ui_list_first(struct ui_list *l);
+/* Fetches the screen of rows after the one shown and the screen before it when they are not held yet,
+ * so that the next PgDn, PgUp or scroll past the edge needs no query. Call it when the screen is up to
+ * date and the program waits for a key: the time goes where nobody waits. WB_OK or the source's error. */
+int ui_list_prefetch(struct ui_list *l);
 int ui_list_last(struct ui_list *l);
 /* Selects the row shown at screen row y (a mouse click); false when no row is there. */
 bool ui_list_click(struct ui_list *l, int y);

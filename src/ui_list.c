@@ -318,6 +318,18 @@ int ui_list_page(struct ui_list *l, int pages)
 	return rc;
 }
 
+int ui_list_prefetch(struct ui_list *l)
+{
+	if (l->n == 0)
+		return WB_OK;
+	long h = page_size(l);
+	long shift;
+	/* the screen after the one shown and the screen before it: what trim() keeps */
+	int rc = fill(l, l->top - h, l->top + 2 * h - 1, &shift);
+	trim(l);
+	return rc;
+}
+
 int ui_list_first(struct ui_list *l)
 {
 	if (l->at_start) {
