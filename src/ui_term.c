@@ -428,6 +428,7 @@ static void fit_text(const char *s, int cells, bool ellipsis, struct fitted *f)
 		char ch = 0;              /* a one-byte output, or 0 to copy the source bytes */
 		size_t len = 1;
 		int cw = 1;
+		bool base = true;         /* a mark after it has something to sit on */
 		if (c < 0x80) {
 			ch = (c < 0x20 || c == 0x7F) ? ' ' : (char)c;
 		} else {
@@ -442,6 +443,7 @@ static void fit_text(const char *s, int cells, bool ellipsis, struct fitted *f)
 				if (cw < 0 || (wc >= 0x80 && wc < 0xA0)) {
 					ch = '?';
 					cw = 1;
+					base = false;
 				} else if (cw == 0 && !have_base) {
 					i += len; /* a combining mark with nothing to sit on: drop it */
 					continue;
@@ -459,7 +461,8 @@ static void fit_text(const char *s, int cells, bool ellipsis, struct fitted *f)
 			o += len;
 		}
 		w += cw;
-		have_base = true;
+		if (base)
+			have_base = true;
 		if (w <= cells - 1) {
 			o_short = o;
 			w_short = w;

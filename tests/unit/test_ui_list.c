@@ -342,6 +342,40 @@ static void test_short_list_blanks_rest(void **state)
 	ui_list_free(&l);
 }
 
+/* After a prefetch (the console does one while it waits for a key) PgDn, PgUp and a scroll past the
+ * bottom row show rows without asking the source, and the list still holds about three screens. */
+static void test_prefetch_keeps_keys_query_free(void **state)
+{
+	(void)state;
+	struct fake f = { .n = 1000000 };
+	struct ui_list *l = make(&f, 20);
+	for (int i = 0; i < 50; i++) {
+		assert_int_equal(ui_list_prefetch(l), WB_OK);
+		int calls = f.fetch_calls;
+		assert_int_equal(ui_list_page(l, 1), WB_OK);
+		assert_int_equal(f.fetch_calls, calls);
+		assert_true(ui_list_held(l) <= 60);
+	}
+	assert_int_equal(sel_id(l), 1 + 50 * 20);
+	assert_int_equal(ui_list_prefetch(l), WB_OK);
+	int calls = f.fetch_calls;
+	assert_int_equal(ui_list_page(l, -1), WB_OK);
+	assert_int_equal(sel_id(l), 1 + 49 * 20);
+	assert_int_equal(ui_list_prefetch(l), WB_OK);
+	assert_int_equal(ui_list_move(l, 19), WB_OK); /* the bottom row */
+	assert_int_equal(ui_list_move(l, 1), WB_OK);  /* one past it */
+	assert_int_equal(sel_id(l), 1 + 49 * 20 + 20);
+	assert_int_equal(f.fetch_calls, calls + 1); /* only the prefetch after PgUp read */
+	/* nothing to read at the very end: the prefetch asks nothing */
+	assert_int_equal(ui_list_last(l), WB_OK);
+	calls = f.fetch_calls;
+	assert_int_equal(ui_list_prefetch(l), WB_OK);
+	assert_int_equal(f.fetch_calls, calls);
+	assert_int_equal(sel_id(l), 1000000);
+	assert_true(ui_list_held(l) <= 60);
+	ui_list_free(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -353,6 +387,7 @@ int main(void)
 		cmocka_unit_test(test_marks_survive_paging),
 		cmocka_unit_test(test_draws_only_what_changed),
 		cmocka_unit_test(test_short_list_blanks_rest),
+		cmocka_unit_test(test_prefetch_keeps_keys_query_free),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
