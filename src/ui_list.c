@@ -219,7 +219,8 @@ int ui_list_load(struct ui_list *l)
 	clear_rows(l);
 	l->at_start = true;
 	l->at_end = false;
-	int rc = append_after(l, 2 * page_size(l));
+	/* one screen: the next one comes with ui_list_prefetch, after this one is shown */
+	int rc = append_after(l, page_size(l));
 	if (rc < 0) {
 		l->at_end = true;
 		return rc;
@@ -346,7 +347,7 @@ int ui_list_last(struct ui_list *l)
 		clear_rows(l);
 		l->at_end = true;
 		l->at_start = false;
-		int rc = prepend_before(l, 2 * page_size(l));
+		int rc = prepend_before(l, page_size(l));
 		if (rc < 0)
 			return rc;
 		ui_list_invalidate(l);

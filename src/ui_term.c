@@ -402,22 +402,24 @@ void ui_term_mouse(int *row, int *col)
 }
 
 /* The text ui_term_text draws, made in one pass over s (it runs for every cell of every row drawn, so
- * each character is decoded and measured once): every character draws with the width it is counted
- * with: controls become spaces, bytes that do not decode and characters the terminal cannot place
- * become '?', a combining mark with nothing to sit on is dropped. The text is cut to `cells` cells;
- * with `ellipsis`, a text wider than that ends in "…" at the last cell. */
+ * each character is decoded and measured once, and curses gets wide characters it need not decode
+ * again): every character draws with the width it is counted with: controls become spaces, bytes that
+ * do not decode and characters the terminal cannot place become '?', a combining mark with nothing to
+ * sit on is dropped. The text is cut to `cells` cells; with `ellipsis`, a text wider than that ends
+ * in "…" at the last cell. */
 struct fitted {
-	char *s;          /* NUL-terminated; buf or allocated */
+	wchar_t *s;       /* NUL-terminated; buf or allocated */
+	int len;          /* characters in s */
 	int used;         /* cells it takes */
-	char buf[384];
+	wchar_t buf[256];
 };
 
 static void fit_text(const char *s, int cells, bool ellipsis, struct fitted *f)
 {
 	size_t n = strlen(s);
-	/* a replacement never makes the text longer; 3 more bytes for the "…" */
-	f->s = n + 4 <= sizeof f->buf ? f->buf : xmalloc(n + 4);
-	size_t o = 0, o_short = 0; /* bytes out; bytes that fit in cells - 1 */
+	/* at most one character per byte; then "…", a space after it and the NUL */
+	f->s = n + 3 <= sizeof f->buf / sizeof f->buf[0] ? f->buf : xmalloc((n + 3) * sizeof *f->s);
+	size_t o = 0, o_short = 0; /* characters out; characters that fit in cells - 1 */
 	int w = 0, w_short = 0;
 	bool over = false, have_base = false;
 	mbstate_t st;
@@ -425,23 +427,22 @@ static void fit_text(const char *s, int cells, bool ellipsis, struct fitted *f)
 	size_t i = 0;
 	while (i < n) {
 		unsigned char c = (unsigned char)s[i];
-		char ch = 0;              /* a one-byte output, or 0 to copy the source bytes */
+		wchar_t wc;
 		size_t len = 1;
 		int cw = 1;
 		bool base = true;         /* a mark after it has something to sit on */
 		if (c < 0x80) {
-			ch = (c < 0x20 || c == 0x7F) ? ' ' : (char)c;
+			wc = (c < 0x20 || c == 0x7F) ? L' ' : (wchar_t)c;
 		} else {
-			wchar_t wc;
 			len = mbrtowc(&wc, s + i, n - i, &st);
 			if (len == (size_t)-1 || len == (size_t)-2 || len == 0) {
 				memset(&st, 0, sizeof st);
-				ch = '?';
+				wc = L'?';
 				len = 1;
 			} else {
 				cw = wcwidth(wc);
 				if (cw < 0 || (wc >= 0x80 && wc < 0xA0)) {
-					ch = '?';
+					wc = L'?';
 					cw = 1;
 					base = false;
 				} else if (cw == 0 && !have_base) {
@@ -454,12 +455,7 @@ static void fit_text(const char *s, int cells, bool ellipsis, struct fitted *f)
 			over = true;
 			break;
 		}
-		if (ch)
-			f->s[o++] = ch;
-		else {
-			memcpy(f->s + o, s + i, len);
-			o += len;
-		}
+		f->s[o++] = wc;
 		w += cw;
 		if (base)
 			have_base = true;
@@ -470,17 +466,17 @@ static void fit_text(const char *s, int cells, bool ellipsis, struct fitted *f)
 		i += len;
 	}
 	if (over && ellipsis) {
-		static const char ell[] = "…";
-		memcpy(f->s + o_short, ell, sizeof ell - 1);
-		o = o_short + sizeof ell - 1;
+		o = o_short;
+		f->s[o++] = L'\u2026';
 		w = w_short + 1;
 		/* a wide character that did not fit before the "…" leaves a cell: pad it */
 		while (w < cells) {
-			f->s[o++] = ' ';
+			f->s[o++] = L' ';
 			w++;
 		}
 	}
-	f->s[o] = '\0';
+	f->s[o] = L'\0';
+	f->len = (int)o;
 	f->used = w;
 }
 
@@ -520,7 +516,7 @@ int ui_term_text(int row, int col, int cells, const char *s, enum ui_role role, 
 	/* Blank the cells first: a narrow character written over half of a wide one leaves curses with
 	 * a half character that a later write would "repair" by blanking our text. */
 	put_spaces(row, col, drawn);
-	mvaddstr(row, col + lead, f.s);
+	mvaddnwstr(row, col + lead, f.s, f.len);
 	fitted_free(&f);
 	set_role(ROLE_NORMAL);
 	return drawn;

@@ -366,12 +366,15 @@ static void test_prefetch_keeps_keys_query_free(void **state)
 	assert_int_equal(ui_list_move(l, 1), WB_OK);  /* one past it */
 	assert_int_equal(sel_id(l), 1 + 49 * 20 + 20);
 	assert_int_equal(f.fetch_calls, calls + 1); /* only the prefetch after PgUp read */
-	/* nothing to read at the very end: the prefetch asks nothing */
+	/* End reads one screen; the prefetch reads the one before it, and nothing after the end */
 	assert_int_equal(ui_list_last(l), WB_OK);
+	assert_int_equal(sel_id(l), 1000000);
+	assert_int_equal(ui_list_prefetch(l), WB_OK);
 	calls = f.fetch_calls;
 	assert_int_equal(ui_list_prefetch(l), WB_OK);
+	assert_int_equal(ui_list_page(l, -1), WB_OK);
 	assert_int_equal(f.fetch_calls, calls);
-	assert_int_equal(sel_id(l), 1000000);
+	assert_int_equal(sel_id(l), 1000000 - 20);
 	assert_true(ui_list_held(l) <= 60);
 	ui_list_free(&l);
 }
