@@ -1513,10 +1513,17 @@ int ui_main(struct desk *desk, const struct ui_options *opt, struct wb_err *err)
 			       _("Welcome. Enter opens a ticket, t takes it, c logs a phone call, ? shows every key."));
 	free(drafts);
 
+	bool answered = false;
 	while (!a->quit) {
 		draw(a);
-		/* the screen is out: read the next page now, not after the operator presses PgDn (a failure
-		 * here is reported by the key that needs the rows) */
+		/* The screen has answered the key. Only now the work nobody waits for: another operator's
+		 * changes (the data_version check, and a redraw of what they changed), then the rows the
+		 * next PgDn or scroll will show (a failure there is reported by the key that needs them). */
+		if (answered) {
+			answered = false;
+			tick(a);
+			draw(a);
+		}
 		if (a->screen == UI_SCREEN_QUEUE && !ui_term_too_small())
 			ui_list_prefetch(a->list);
 		int key = ui_term_key(POLL_MS);
@@ -1537,8 +1544,7 @@ int ui_main(struct desk *desk, const struct ui_options *opt, struct wb_err *err)
 			a->dirty |= UI_DIRTY_BOTTOM;
 		}
 		global_key(a, key);
-		if (!a->quit)
-			tick(a);
+		answered = true;
 	}
 	ui_term_end();
 	app_free(a);
