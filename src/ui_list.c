@@ -33,9 +33,11 @@ static int page_size(const struct ui_list *l)
 	return l->h > 0 ? l->h : 1;
 }
 
+/* The screen shown, one above it and up to two below: ui_list_prefetch reads a screen ahead only when
+ * less than one is held, so scrolling line by line reads once a screen, not on every line. */
 static size_t max_held(const struct ui_list *l)
 {
-	return (size_t)page_size(l) * 3;
+	return (size_t)page_size(l) * 4;
 }
 
 struct ui_list *ui_list_new(const struct ui_list_source *src)
@@ -164,7 +166,7 @@ static int fill(struct ui_list *l, long lo, long hi, long *shift)
 	return WB_OK;
 }
 
-/* Drops rows far from the view so that at most about three screens are held. */
+/* Drops rows far from the view so that at most about four screens are held. */
 static void trim(struct ui_list *l)
 {
 	size_t max = max_held(l);
