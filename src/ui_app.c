@@ -32,10 +32,8 @@ static struct ui_app app;
 
 #define POLL_MS 250
 
-/* the console's page cache, KiB: see ui_main */
-#ifndef UI_CACHE_KIB
+/* the console's database page cache, KiB: see ui_main */
 #define UI_CACHE_KIB 512
-#endif
 
 /* ---------------------------------------------------------------- messages */
 
@@ -1482,11 +1480,12 @@ int ui_main(struct desk *desk, const struct ui_options *opt, struct wb_err *err)
 		return rc;
 	}
 	/* The console runs for hours and reads here and there across the whole desk: SQLite's default page
-	 * cache (2 MB) would slowly fill with pages read once, so the process grew with the size of the desk
-	 * (+32% at a million tickets). A screen of the queue touches about forty pages and the top-bar
-	 * counts walk at most a thousand index entries; a small fixed cache keeps the pages used again and
-	 * again (the top of each index, the small tables of names) and leaves the rest to the operating
-	 * system's file cache, which every operator's process shares. */
+	 * cache (2 MB) fills with pages read once, so the process grew with the size of the desk (after the
+	 * same few keys, 0.4 MB of cached pages at 1,000 tickets, 0.9 MB at a million, and on up to 2 MB).
+	 * A screen of the queue reads a few dozen pages and the top-bar counts walk at most a thousand index
+	 * entries: a small fixed cache keeps what is read again and again (the top of each index, the small
+	 * tables of names) and leaves the rest to the operating system's file cache, which every operator's
+	 * process shares. Measured: no slower for PgDn, End or opening a ticket. */
 	desk_set_cache_kib(desk, UI_CACHE_KIB, NULL);
 	struct ui_list_source src = { a, src_fetch, src_id, src_free, src_draw };
 	a->list = ui_list_new(&src);

@@ -327,7 +327,8 @@ int ui_list_prefetch(struct ui_list *l)
 		return WB_OK;
 	long h = page_size(l);
 	long shift;
-	/* the screen after the one shown and the screen before it: what trim() keeps */
+	/* a screen more after the one shown when less than a screen is held there, the same before it:
+	 * fill() reads a whole screen at a time, so this reads once a screen scrolled, not every line */
 	int rc = fill(l, l->top - h, l->top + 2 * h - 1, &shift);
 	trim(l);
 	return rc;
