@@ -31,6 +31,8 @@
 static struct ui_app app;
 
 #define POLL_MS 250
+/* how long the operator must type nothing before the console reads ahead (under a key repeat's interval) */
+#define IDLE_MS 15
 
 /* the console's database page cache, KiB: see ui_main */
 #define UI_CACHE_KIB 512
@@ -1512,26 +1514,27 @@ int ui_main(struct desk *desk, const struct ui_options *opt, struct wb_err *err)
 			       _("Welcome. Enter opens a ticket, t takes it, c logs a phone call, ? shows every key."));
 	free(drafts);
 
-	bool answered = false;
+	/* work nobody waits for, due once the screen has answered a key (and after the first screen) */
+	bool idle_due = true;
 	while (!a->quit) {
 		draw(a);
-		/* The screen has answered the key. Only now the work nobody waits for: another operator's
-		 * changes (the data_version check, and a redraw of what they changed), then the rows the
-		 * next PgDn or scroll will show (a failure there is reported by the key that needs them). */
-		if (answered) {
-			answered = false;
+		int key = ui_term_key(idle_due ? IDLE_MS : POLL_MS);
+		if (key == UI_KEY_TIMEOUT) {
+			/* The operator has the answer and types nothing more: now the work nobody waits for (done
+			 * at once, it would take the processor from the terminal still showing the answer).
+			 * Another operator's changes (the data_version check, and a redraw of what they changed),
+			 * then the rows the next PgDn or scroll will show (a failure there is reported by the key
+			 * that needs them). */
+			idle_due = false;
 			tick(a);
 			draw(a);
-		}
-		if (a->screen == UI_SCREEN_QUEUE && !ui_term_too_small())
-			ui_list_prefetch(a->list);
-		int key = ui_term_key(POLL_MS);
-		if (key == UI_KEY_TIMEOUT) {
-			tick(a);
+			if (a->screen == UI_SCREEN_QUEUE && !ui_term_too_small())
+				ui_list_prefetch(a->list);
 			continue;
 		}
 		if (key == UI_KEY_QUIT_SIGNAL)
 			break;
+		idle_due = true;
 		if (key == UI_KEY_RESIZE || key == UI_KEY_REDRAW) {
 			layout(a);
 			continue;
@@ -1543,7 +1546,6 @@ int ui_main(struct desk *desk, const struct ui_options *opt, struct wb_err *err)
 			a->dirty |= UI_DIRTY_BOTTOM;
 		}
 		global_key(a, key);
-		answered = true;
 	}
 	ui_term_end();
 	app_free(a);
