@@ -116,6 +116,9 @@ int desk_ticket_search(struct desk *d, const char *typed, size_t limit, struct t
 int desk_counts(struct desk *d, struct ticket_counts *c, struct wb_err *err);
 /* Moves whenever any process commits a change: poll it to refresh screens. */
 int desk_data_version(struct desk *d, int64_t *v, struct wb_err *err);
+/* Caps the database page cache of this process at about `kib` KiB (a long-running process that reads
+ * here and there across a big desk would otherwise fill SQLite's default 2 MB). */
+int desk_set_cache_kib(struct desk *d, int kib, struct wb_err *err);
 
 /* A ticket and its whole conversation, read from one snapshot. *t: ticket_free();
  * msgs: message_list_free(). When it fails there is nothing to free. */

@@ -31,6 +31,8 @@ void store_end_read(struct store *s);
 
 /* Changes whenever another connection commits (PRAGMA data_version). */
 int store_data_version(struct store *s, int64_t *version, struct wb_err *err);
+/* Caps this connection's page cache at about `kib` KiB (PRAGMA cache_size = -kib). */
+int store_set_cache_kib(struct store *s, int kib, struct wb_err *err);
 int store_schema_version(struct store *s, int *version, struct wb_err *err);
 /* Runs the forward migrations up to `target` (-1 = the newest) in one transaction. */
 int store_migrate(struct store *s, int target, struct wb_err *err);

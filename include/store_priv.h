@@ -6,15 +6,32 @@
 
 #include <sqlite3.h>
 
+#define SP_CACHE_SIZE 8
+
 struct store {
 	sqlite3 *db;
 	char *path;
 	int tx_depth;
 	int busy_steps;      /* how many short waits before a lock counts as busy */
+	/* statements kept prepared between calls (sp_prepare_cached), least recently used replaced */
+	struct sp_cached {
+		char *sql;
+		sqlite3_stmt *st;
+		uint64_t used;
+	} cache[SP_CACHE_SIZE];
+	uint64_t cache_clock;
 };
 
 /* Prepares sql; on failure fills err with sqlite's message. */
 int sp_prepare(struct store *s, const char *sql, sqlite3_stmt **st, struct wb_err *err);
+/* Like sp_prepare, but keeps the statement for the next call with the same SQL text: for queries the
+ * console runs on every key (a page of the queue, the data version), where compiling the SQL cost
+ * more than running it. Give the statement back with sp_release(), never finalize it; one user at a
+ * time (do not hold two of the same SQL). store_close() finalizes them. */
+int sp_prepare_cached(struct store *s, const char *sql, sqlite3_stmt **st, struct wb_err *err);
+/* Gives back a statement from sp_prepare_cached: reset with its bindings cleared for the next call
+ * (or finalized when it could not be kept). */
+void sp_release(struct store *s, sqlite3_stmt *st);
 /* Turns a failed sqlite3 result code into a wb error (busy/locked -> WB_EBUSY). */
 int sp_fail(struct store *s, int rc, struct wb_err *err);
 /* Executes a statement that returns no rows. */

@@ -1,7 +1,7 @@
 /* ui_list.h — a virtual list: pages of rows fetched on demand, never the whole table.
  *
  * The list asks a data source for pages by keyset ("up to N rows after this row") and keeps only about
- * three screens of rows around what is shown, so a queue of a million tickets scrolls like one of a
+ * four screens of rows around what is shown, so a queue of a million tickets scrolls like one of a
  * hundred. Marks are kept by row id, so they survive paging and reloads. Drawing remembers what each
  * screen row shows and repaints only rows that changed: a one-line move repaints two rows, and a
  * scroll of a full-width list moves the rows with the terminal's scroll region. */
@@ -54,13 +54,17 @@ int ui_list_reload(struct ui_list *l);
 int ui_list_move(struct ui_list *l, int delta);
 int ui_list_page(struct ui_list *l, int pages);
 int ui_list_first(struct ui_list *l);
+/* Fetches the screen of rows after the one shown and the screen before it when they are not held yet,
+ * so that the next PgDn, PgUp or scroll past the edge needs no query. Call it when the screen is up to
+ * date and the program waits for a key: the time goes where nobody waits. WB_OK or the source's error. */
+int ui_list_prefetch(struct ui_list *l);
 int ui_list_last(struct ui_list *l);
 /* Selects the row shown at screen row y (a mouse click); false when no row is there. */
 bool ui_list_click(struct ui_list *l, int y);
 
 /* The selected row (owned by the list, valid until the next call that moves or loads) or NULL. */
 const void *ui_list_selected(const struct ui_list *l);
-/* Rows currently held (at most about three screens). */
+/* Rows currently held (at most about four screens). */
 size_t ui_list_held(const struct ui_list *l);
 /* Rows fetched from the source since creation (to prove nothing loads everything). */
 uint64_t ui_list_rows_fetched(const struct ui_list *l);

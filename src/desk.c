@@ -547,6 +547,11 @@ int desk_counts(struct desk *d, struct ticket_counts *c, struct wb_err *err)
 	return store_ticket_counts(d->store, d->me.id, clock_now(), c, err);
 }
 
+int desk_set_cache_kib(struct desk *d, int kib, struct wb_err *err)
+{
+	return store_set_cache_kib(d->store, kib, err);
+}
+
 int desk_data_version(struct desk *d, int64_t *v, struct wb_err *err)
 {
 	return store_data_version(d->store, v, err);

@@ -92,7 +92,11 @@ void i18n_init(const char *language)
 	const char *dir = getenv("WEIBAO_LOCALEDIR");
 	if (!dir || !*dir)
 		dir = access("build/locale", R_OK) == 0 ? "build/locale" : WB_LOCALEDIR;
-	bindtextdomain(DOMAIN, dir);
+	/* glibc makes a relative directory absolute with getcwd() on every lookup, i.e. on every _() the
+	 * console draws (about 150 system calls a page): resolve it once here */
+	char *abs = dir[0] != '/' ? realpath(dir, NULL) : NULL;
+	bindtextdomain(DOMAIN, abs ? abs : dir);
+	free(abs);
 	bind_textdomain_codeset(DOMAIN, "UTF-8");
 	textdomain(DOMAIN);
 }

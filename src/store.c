@@ -303,6 +303,46 @@ int sp_prepare(struct store *s, const char *sql, sqlite3_stmt **st, struct wb_er
 	return WB_OK;
 }
 
+int sp_prepare_cached(struct store *s, const char *sql, sqlite3_stmt **st, struct wb_err *err)
+{
+	struct sp_cached *slot = &s->cache[0];
+	s->cache_clock++;
+	for (int i = 0; i < SP_CACHE_SIZE; i++) {
+		struct sp_cached *c = &s->cache[i];
+		if (c->sql && !strcmp(c->sql, sql) && !sqlite3_stmt_busy(c->st)) {
+			c->used = s->cache_clock;
+			*st = c->st;
+			return WB_OK;
+		}
+		if (c->used < slot->used)
+			slot = c;
+	}
+	int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
+	if (rc != SQLITE_OK)
+		return sp_fail(s, rc, err);
+	if (slot->sql && sqlite3_stmt_busy(slot->st))
+		return WB_OK; /* the oldest is still being stepped: this one stays uncached, sp_release ends it */
+	sqlite3_finalize(slot->st);
+	free(slot->sql);
+	slot->sql = xstrdup(sql);
+	slot->st = *st;
+	slot->used = s->cache_clock;
+	return WB_OK;
+}
+
+void sp_release(struct store *s, sqlite3_stmt *st)
+{
+	if (!st)
+		return;
+	for (int i = 0; i < SP_CACHE_SIZE; i++)
+		if (s->cache[i].st == st) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			return;
+		}
+	sqlite3_finalize(st);
+}
+
 int sp_exec(struct store *s, const char *sql, struct wb_err *err)
 {
 	char *msg = NULL;
@@ -496,6 +536,10 @@ void store_close(struct store **s)
 {
 	if (!s || !*s)
 		return;
+	for (int i = 0; i < SP_CACHE_SIZE; i++) {
+		sqlite3_finalize((*s)->cache[i].st);
+		free((*s)->cache[i].sql);
+	}
 	if ((*s)->db) {
 		/* leave an empty write-ahead log behind, so the next short-lived process does not
 		 * have to read it all back; never wait for other operators to do so */
@@ -575,7 +619,24 @@ void store_end_read(struct store *s)
 
 int store_data_version(struct store *s, int64_t *version, struct wb_err *err)
 {
-	return sp_query_int(s, "PRAGMA data_version", version, err);
+	/* asked after every key the console reads: kept prepared */
+	sqlite3_stmt *st;
+	int rc = sp_prepare_cached(s, "PRAGMA data_version", &st, err);
+	if (rc)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*version = sqlite3_column_int64(st, 0);
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? WB_OK : sp_fail(s, rc, err);
+	sp_release(s, st);
+	return rc;
+}
+
+int store_set_cache_kib(struct store *s, int kib, struct wb_err *err)
+{
+	char sql[48];
+	snprintf(sql, sizeof sql, "PRAGMA cache_size = %d", kib > 0 ? -kib : -1);
+	return sp_exec(s, sql, err);
 }
 
 int store_schema_version(struct store *s, int *version, struct wb_err *err)

@@ -542,8 +542,9 @@ int store_sla_policy_get(struct store *s, const char *level, int priority, int *
 			 int *resolve_min, bool *always, struct wb_err *err)
 {
 	sqlite3_stmt *st;
-	int rc = sp_prepare(s, "SELECT response_min, resolve_min, always FROM sla_policies "
-			       "WHERE level = ? AND priority = ?", &st, err);
+	/* asked for each contract level and priority the queue screen shows, again every minute */
+	int rc = sp_prepare_cached(s, "SELECT response_min, resolve_min, always FROM sla_policies "
+				      "WHERE level = ? AND priority = ?", &st, err);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, level, -1, SQLITE_STATIC);
@@ -559,7 +560,7 @@ int store_sla_policy_get(struct store *s, const char *level, int priority, int *
 	} else {
 		rc = sp_fail(s, rc, err);
 	}
-	sqlite3_finalize(st);
+	sp_release(s, st);
 	return rc;
 }
 

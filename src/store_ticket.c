@@ -421,7 +421,8 @@ int store_ticket_page(struct store *s, const struct ticket_filter *f, enum ticke
 			      TICKET_JOINS " ORDER BY %s", ids, order);
 	free(ids);
 	sqlite3_stmt *st;
-	int rc = sp_prepare(s, sql, &st, err);
+	/* the same few shapes of SQL come back on every page the console shows: keep them compiled */
+	int rc = sp_prepare_cached(s, sql, &st, err);
 	free(sql);
 	if (rc)
 		return rc;
@@ -433,7 +434,7 @@ int store_ticket_page(struct store *s, const struct ticket_filter *f, enum ticke
 	}
 	bind_named_int(st, ":lim", (int64_t)limit);
 	rc = collect_tickets(s, st, out, backward, err);
-	sqlite3_finalize(st);
+	sp_release(s, st);
 	return rc;
 }
 

@@ -33,9 +33,11 @@ static int page_size(const struct ui_list *l)
 	return l->h > 0 ? l->h : 1;
 }
 
+/* The screen shown, one above it and up to two below: ui_list_prefetch reads a screen ahead only when
+ * less than one is held, so scrolling line by line reads once a screen, not on every line. */
 static size_t max_held(const struct ui_list *l)
 {
-	return (size_t)page_size(l) * 3;
+	return (size_t)page_size(l) * 4;
 }
 
 struct ui_list *ui_list_new(const struct ui_list_source *src)
@@ -164,7 +166,7 @@ static int fill(struct ui_list *l, long lo, long hi, long *shift)
 	return WB_OK;
 }
 
-/* Drops rows far from the view so that at most about three screens are held. */
+/* Drops rows far from the view so that at most about four screens are held. */
 static void trim(struct ui_list *l)
 {
 	size_t max = max_held(l);
@@ -219,7 +221,8 @@ int ui_list_load(struct ui_list *l)
 	clear_rows(l);
 	l->at_start = true;
 	l->at_end = false;
-	int rc = append_after(l, 2 * page_size(l));
+	/* one screen: the next one comes with ui_list_prefetch, after this one is shown */
+	int rc = append_after(l, page_size(l));
 	if (rc < 0) {
 		l->at_end = true;
 		return rc;
@@ -318,6 +321,19 @@ int ui_list_page(struct ui_list *l, int pages)
 	return rc;
 }
 
+int ui_list_prefetch(struct ui_list *l)
+{
+	if (l->n == 0)
+		return WB_OK;
+	long h = page_size(l);
+	long shift;
+	/* a screen more after the one shown when less than a screen is held there, the same before it:
+	 * fill() reads a whole screen at a time, so this reads once a screen scrolled, not every line */
+	int rc = fill(l, l->top - h, l->top + 2 * h - 1, &shift);
+	trim(l);
+	return rc;
+}
+
 int ui_list_first(struct ui_list *l)
 {
 	if (l->at_start) {
@@ -334,7 +350,7 @@ int ui_list_last(struct ui_list *l)
 		clear_rows(l);
 		l->at_end = true;
 		l->at_start = false;
-		int rc = prepend_before(l, 2 * page_size(l));
+		int rc = prepend_before(l, page_size(l));
 		if (rc < 0)
 			return rc;
 		ui_list_invalidate(l);

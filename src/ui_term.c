@@ -195,9 +195,19 @@ int ui_term_init(const struct ui_term_options *opt, struct wb_err *err)
 	idlok(stdscr, TRUE);  /* let curses use insert/delete line and the scroll region */
 	idcok(stdscr, TRUE);
 	scrollok(stdscr, FALSE);
-	leaveok(stdscr, FALSE);
+	/* the cursor is hidden until an input line shows it (ui_term_cursor): while hidden, curses need
+	 * not move it back to where the last text ended after every update */
+	leaveok(stdscr, TRUE);
 	curs_set(0);
 
+	/* ncurses 6.4 flushes its output at every cursor move until the program has once left curses mode
+	 * and come back (meant for programs that use only the terminfo level): a page of the queue went
+	 * out in about 80 writes. Leave and come back once now, before anything is drawn and before colours
+	 * are on (coming back with colours on would reset the terminal's palette), and a whole screen
+	 * update goes out in one or two writes. */
+	def_prog_mode();
+	endwin();
+	refresh();
 	const char *nc = getenv("NO_COLOR");
 	bool no_color = (opt && opt->no_color) || (nc && *nc);
 	term.color = !no_color && has_colors();
@@ -391,47 +401,89 @@ void ui_term_mouse(int *row, int *col)
 	*col = term.mouse_col;
 }
 
-/* A copy of s in which every character draws with the width utf8_width() gives it: controls become
- * spaces, bytes that do not decode and characters the terminal cannot place become '?'. */
-static char *sanitize(const char *s)
+/* The text ui_term_text draws, made in one pass over s (it runs for every cell of every row drawn, so
+ * each character is decoded and measured once, and curses gets wide characters it need not decode
+ * again): every character draws with the width it is counted with: controls become spaces, bytes that
+ * do not decode and characters the terminal cannot place become '?', a combining mark with nothing to
+ * sit on is dropped. The text is cut to `cells` cells; with `ellipsis`, a text wider than that ends
+ * in "…" at the last cell. */
+struct fitted {
+	wchar_t *s;       /* NUL-terminated; buf or allocated */
+	int len;          /* characters in s */
+	int used;         /* cells it takes */
+	wchar_t buf[256];
+};
+
+static void fit_text(const char *s, int cells, bool ellipsis, struct fitted *f)
 {
 	size_t n = strlen(s);
-	char *out = xmalloc(n * 3 + 1); /* '?' for a byte never grows; a valid char is copied */
-	size_t o = 0, i = 0;
+	/* at most one character per byte; then "…", a space after it and the NUL */
+	f->s = n + 3 <= sizeof f->buf / sizeof f->buf[0] ? f->buf : xmalloc((n + 3) * sizeof *f->s);
+	size_t o = 0, o_short = 0; /* characters out; characters that fit in cells - 1 */
+	int w = 0, w_short = 0;
+	bool over = false, have_base = false;
 	mbstate_t st;
 	memset(&st, 0, sizeof st);
-	bool have_base = false;
+	size_t i = 0;
 	while (i < n) {
 		unsigned char c = (unsigned char)s[i];
-		if (c < 0x80) {
-			out[o++] = (c < 0x20 || c == 0x7F) ? ' ' : (char)c;
-			i++;
-			have_base = true;
-			continue;
-		}
 		wchar_t wc;
-		size_t len = mbrtowc(&wc, s + i, n - i, &st);
-		if (len == (size_t)-1 || len == (size_t)-2 || len == 0) {
-			memset(&st, 0, sizeof st);
-			out[o++] = '?';
-			i++;
-			have_base = true;
-			continue;
-		}
-		int w = wcwidth(wc);
-		if (w < 0 || (wc >= 0x80 && wc < 0xA0)) {
-			out[o++] = '?';
-		} else if (w == 0 && !have_base) {
-			/* a combining mark with nothing to sit on: drop it */
+		size_t len = 1;
+		int cw = 1;
+		bool base = true;         /* a mark after it has something to sit on */
+		if (c < 0x80) {
+			wc = (c < 0x20 || c == 0x7F) ? L' ' : (wchar_t)c;
 		} else {
-			memcpy(out + o, s + i, len);
-			o += len;
+			len = mbrtowc(&wc, s + i, n - i, &st);
+			if (len == (size_t)-1 || len == (size_t)-2 || len == 0) {
+				memset(&st, 0, sizeof st);
+				wc = L'?';
+				len = 1;
+			} else {
+				cw = wcwidth(wc);
+				if (cw < 0 || (wc >= 0x80 && wc < 0xA0)) {
+					wc = L'?';
+					cw = 1;
+					base = false;
+				} else if (cw == 0 && !have_base) {
+					i += len; /* a combining mark with nothing to sit on: drop it */
+					continue;
+				}
+			}
+		}
+		if (w + cw > cells) {
+			over = true;
+			break;
+		}
+		f->s[o++] = wc;
+		w += cw;
+		if (base)
 			have_base = true;
+		if (w <= cells - 1) {
+			o_short = o;
+			w_short = w;
 		}
 		i += len;
 	}
-	out[o] = '\0';
-	return out;
+	if (over && ellipsis) {
+		o = o_short;
+		f->s[o++] = L'\u2026';
+		w = w_short + 1;
+		/* a wide character that did not fit before the "…" leaves a cell: pad it */
+		while (w < cells) {
+			f->s[o++] = L' ';
+			w++;
+		}
+	}
+	f->s[o] = L'\0';
+	f->len = (int)o;
+	f->used = w;
+}
+
+static void fitted_free(struct fitted *f)
+{
+	if (f->s != f->buf)
+		free(f->s);
 }
 
 static void set_role(enum ui_role role)
@@ -455,25 +507,17 @@ int ui_term_text(int row, int col, int cells, const char *s, enum ui_role role, 
 		cells = COLS - col;
 	if (cells <= 0)
 		return 0;
-	char *clean = sanitize(s ? s : "");
-	char *cut;
-	int used;
-	if ((flags & UI_TEXT_ELLIPSIS) && utf8_width(clean) > cells) {
-		cut = utf8_pad(clean, cells);
-		used = cells;
-	} else {
-		size_t bytes = utf8_fit(clean, cells, &used);
-		cut = xstrndup(clean, bytes);
-	}
-	free(clean);
+	struct fitted f;
+	fit_text(s ? s : "", cells, flags & UI_TEXT_ELLIPSIS, &f);
+	int used = f.used;
 	set_role(role);
 	int lead = (flags & UI_TEXT_RIGHT) ? cells - used : 0;
 	int drawn = (flags & (UI_TEXT_PAD | UI_TEXT_RIGHT)) ? cells : used;
 	/* Blank the cells first: a narrow character written over half of a wide one leaves curses with
 	 * a half character that a later write would "repair" by blanking our text. */
 	put_spaces(row, col, drawn);
-	mvaddstr(row, col + lead, cut);
-	free(cut);
+	mvaddnwstr(row, col + lead, f.s, f.len);
+	fitted_free(&f);
 	set_role(ROLE_NORMAL);
 	return drawn;
 }
@@ -530,8 +574,10 @@ void ui_term_cursor(int row, int col)
 		return;
 	if (row < 0) {
 		curs_set(0);
+		leaveok(stdscr, TRUE);
 		return;
 	}
+	leaveok(stdscr, FALSE);
 	move(row, col);
 	curs_set(1);
 }

@@ -96,7 +96,7 @@ static void test_million_rows_never_loaded(void **state)
 	assert_int_equal(sel_id(l), 1);
 	for (int i = 0; i < 5000; i++) {
 		assert_int_equal(ui_list_move(l, 1), WB_OK);
-		assert_true(ui_list_held(l) <= 60);
+		assert_true(ui_list_held(l) <= 80); /* four screens of 20 */
 	}
 	assert_int_equal(sel_id(l), 5001);
 	/* about one fetch per screen moved, not per key */
@@ -106,14 +106,14 @@ static void test_million_rows_never_loaded(void **state)
 	uint64_t before = ui_list_rows_fetched(l);
 	assert_int_equal(ui_list_last(l), WB_OK);
 	assert_int_equal(sel_id(l), 1000000);
-	assert_true(ui_list_held(l) <= 60);
+	assert_true(ui_list_held(l) <= 80); /* four screens of 20 */
 	assert_true(ui_list_rows_fetched(l) - before <= 40);
 	assert_int_equal(ui_list_move(l, -3), WB_OK);
 	assert_int_equal(sel_id(l), 999997);
 	for (int i = 0; i < 100; i++)
 		assert_int_equal(ui_list_page(l, -1), WB_OK);
 	assert_int_equal(sel_id(l), 999997 - 2000);
-	assert_true(ui_list_held(l) <= 60);
+	assert_true(ui_list_held(l) <= 80); /* four screens of 20 */
 	assert_int_equal(ui_list_first(l), WB_OK);
 	assert_int_equal(sel_id(l), 1);
 	assert_int_equal(ui_list_position(l), 0);
@@ -342,6 +342,52 @@ static void test_short_list_blanks_rest(void **state)
 	ui_list_free(&l);
 }
 
+/* After a prefetch (the console does one while it waits for a key) PgDn, PgUp and a scroll past the
+ * bottom row show rows without asking the source, and the list still holds about four screens. */
+static void test_prefetch_keeps_keys_query_free(void **state)
+{
+	(void)state;
+	struct fake f = { .n = 1000000 };
+	struct ui_list *l = make(&f, 20);
+	for (int i = 0; i < 50; i++) {
+		assert_int_equal(ui_list_prefetch(l), WB_OK);
+		int calls = f.fetch_calls;
+		assert_int_equal(ui_list_page(l, 1), WB_OK);
+		assert_int_equal(f.fetch_calls, calls);
+		assert_true(ui_list_held(l) <= 80); /* four screens of 20 */
+	}
+	assert_int_equal(sel_id(l), 1 + 50 * 20);
+	assert_int_equal(ui_list_prefetch(l), WB_OK);
+	int calls = f.fetch_calls;
+	assert_int_equal(ui_list_page(l, -1), WB_OK);
+	assert_int_equal(sel_id(l), 1 + 49 * 20);
+	assert_int_equal(ui_list_prefetch(l), WB_OK);
+	assert_int_equal(ui_list_move(l, 19), WB_OK); /* the bottom row */
+	assert_int_equal(ui_list_move(l, 1), WB_OK);  /* one past it */
+	assert_int_equal(sel_id(l), 1 + 49 * 20 + 20);
+	assert_true(f.fetch_calls <= calls + 1); /* at most the prefetch after PgUp read */
+	/* line by line past the bottom row: a read once a screen, not on every line */
+	calls = f.fetch_calls;
+	for (int i = 0; i < 100; i++) {
+		assert_int_equal(ui_list_move(l, 1), WB_OK);
+		assert_int_equal(ui_list_prefetch(l), WB_OK);
+		assert_true(ui_list_held(l) <= 80); /* four screens of 20 */
+	}
+	assert_int_equal(sel_id(l), 1 + 49 * 20 + 20 + 100);
+	assert_true(f.fetch_calls - calls <= 100 / 20 + 1);
+	/* End reads one screen; the prefetch reads the one before it, and nothing after the end */
+	assert_int_equal(ui_list_last(l), WB_OK);
+	assert_int_equal(sel_id(l), 1000000);
+	assert_int_equal(ui_list_prefetch(l), WB_OK);
+	calls = f.fetch_calls;
+	assert_int_equal(ui_list_prefetch(l), WB_OK);
+	assert_int_equal(ui_list_page(l, -1), WB_OK);
+	assert_int_equal(f.fetch_calls, calls);
+	assert_int_equal(sel_id(l), 1000000 - 20);
+	assert_true(ui_list_held(l) <= 80); /* four screens of 20 */
+	ui_list_free(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -353,6 +399,7 @@ int main(void)
 		cmocka_unit_test(test_marks_survive_paging),
 		cmocka_unit_test(test_draws_only_what_changed),
 		cmocka_unit_test(test_short_list_blanks_rest),
+		cmocka_unit_test(test_prefetch_keeps_keys_query_free),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
