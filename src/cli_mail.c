@@ -4,6 +4,7 @@
 #include "fmt.h"
 #include "i18n.h"
 #include "mailgate.h"
+#include "store_bulk.h"
 #include "store_mail.h"
 #include "utf8.h"
 #include "xmalloc.h"
@@ -334,12 +335,20 @@ int cli_import(struct cli_ctx *ctx, int argc, char **argv)
 	struct import_tally t;
 	memset(&t, 0, sizeof t);
 	struct wb_err err = { 0 };
-	int rc = mbox ? import_mbox(d, path, &t, &err) : import_maildir(d, path, &t, &err);
+	/* new tickets get their search entries once, at the end, instead of at every message */
+	int rc = store_bulk_begin(d->store, 0, &err);
+	if (rc == WB_OK)
+		rc = mbox ? import_mbox(d, path, &t, &err) : import_maildir(d, path, &t, &err);
 	free(args);
 	if (rc == WB_OK)
 		rc = store_commit(d->store, &err);
 	else
 		store_rollback(d->store);
+	/* also after a failure: what was committed becomes searchable */
+	struct wb_err err2 = { 0 };
+	int rc2 = store_bulk_end(d->store, NULL, rc ? &err2 : &err);
+	if (rc == WB_OK)
+		rc = rc2;
 	if (isatty(2))
 		fputc('\n', stderr);
 	printf(_("%ld messages: %ld created, %ld appended, %ld duplicates, %ld quarantined, %ld held\n"), t.n,

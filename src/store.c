@@ -295,6 +295,34 @@ int sp_prepare(struct store *s, const char *sql, sqlite3_stmt **st, struct wb_er
 	return WB_OK;
 }
 
+int sp_cached(struct store *s, const char *sql, sqlite3_stmt **st, struct wb_err *err)
+{
+	for (int i = 0; i < s->n_cache; i++)
+		if (s->cache[i].sql == sql) {
+			*st = s->cache[i].st;
+			return WB_OK;
+		}
+	int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
+	if (rc != SQLITE_OK)
+		return sp_fail(s, rc, err);
+	if (s->n_cache < SP_CACHE_MAX) {
+		s->cache[s->n_cache].sql = sql;
+		s->cache[s->n_cache++].st = *st;
+	}
+	return WB_OK;
+}
+
+void sp_done(struct store *s, sqlite3_stmt *st)
+{
+	for (int i = 0; i < s->n_cache; i++)
+		if (s->cache[i].st == st) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			return;
+		}
+	sqlite3_finalize(st);
+}
+
 int sp_exec(struct store *s, const char *sql, struct wb_err *err)
 {
 	char *msg = NULL;
@@ -482,10 +510,13 @@ void store_close(struct store **s)
 		/* leave an empty write-ahead log behind, so the next short-lived process does not
 		 * have to read it all back; never wait for other operators to do so */
 		sqlite3_busy_timeout((*s)->db, 0);
+		for (int i = 0; i < (*s)->n_cache; i++)
+			sqlite3_finalize((*s)->cache[i].st);
 		sqlite3_exec((*s)->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
 		sqlite3_close_v2((*s)->db);
 	}
 	free((*s)->path);
+	free((*s)->own);
 	free(*s);
 	*s = NULL;
 }
