@@ -204,8 +204,9 @@ static void test_bulk_matches_row_by_row(void **state)
 	load(f->path[1], 1, true);
 	/* the search entries are the same, character for character */
 	assert_same(f->path[0], f->path[1], "SELECT id, c0, c1 FROM ticket_fts_content ORDER BY id");
-	/* nothing of the load is left in the settings */
+	/* nothing of the load is left in the settings, nor in the search index's own */
 	assert_same(f->path[0], f->path[1], "SELECT key, value FROM settings ORDER BY key");
+	assert_same(f->path[0], f->path[1], "SELECT k, v FROM ticket_fts_config ORDER BY k");
 	char *c = dump(f->path[1], "SELECT count(*) FROM ticket_fts_content WHERE c1 LIKE '%quasar%'");
 	assert_string_equal(c, "1\n");
 	free(c);
@@ -270,6 +271,7 @@ static void test_interrupted_load_is_finished(void **state)
 		free(q);
 	}
 	assert_same(f->path[0], f->path[1], "SELECT id, c0, c1 FROM ticket_fts_content ORDER BY id");
+	assert_same(f->path[0], f->path[2], "SELECT k, v FROM ticket_fts_config ORDER BY k");
 }
 
 int main(void)
