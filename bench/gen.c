@@ -3,7 +3,8 @@
  * usage: gen DB N [M]
  * N tickets (about M messages each, default 5; one ticket with 50), mixed Chinese and English text, every kind,
  * status, priority and queue, timestamps over the three years before now, written with
- * store_ticket_insert and store_message_add in transactions of 10,000 tickets. The database records
+ * store_ticket_insert and store_message_add in transactions of 10,000 tickets, as a bulk load
+ * (store_bulk.h: indexes and search entries are built once at the end). The database records
  * what it holds in settings (bench.tickets, bench.long_ticket, bench.rare_word) so bench/run can reuse it.
  * Prints one line of figures ("gen: ...") and a JSON object on the last line. */
 #include "config.h"
