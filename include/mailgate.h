@@ -39,13 +39,15 @@ int mailgate_deliver(struct desk *d, const char *raw, size_t len, const struct m
 		     struct mailgate_result *r, struct wb_err *err);
 /* Imports: mailgate_deliver for many messages, MAILGATE_BATCH of them to a transaction (inside it
  * a message that fails undoes only itself), so that history comes in fast. Start from
- * struct mailgate_batch b = { d, 0, false }; mailgate_batch_end commits the open batch (commit)
- * or rolls it back, and must be called once at the end either way. */
+ * struct mailgate_batch b = { d, 0, false, false }; mailgate_batch_end commits the open batch (commit)
+ * or rolls it back, and must be called once at the end either way. The batches are one bulk load:
+ * tickets they create get their search entries once, in mailgate_batch_end, even after a failure. */
 #define MAILGATE_BATCH 250
 struct mailgate_batch {
 	struct desk *d;
 	size_t n;       /* messages handed in so far */
 	bool open;      /* a batch transaction is open */
+	bool bulk;      /* a bulk load is on (store_bulk.h): new tickets become searchable at the end */
 };
 int mailgate_batch_deliver(struct mailgate_batch *b, const char *raw, size_t len, const struct mailgate_opts *o,
 			   struct mailgate_result *r, struct wb_err *err);

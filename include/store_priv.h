@@ -5,8 +5,10 @@
 #include "store.h"
 
 #include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
 
-#define SP_CACHE_SIZE 8
+#define SP_CACHE_SIZE 16
 
 struct store {
 	sqlite3 *db;
@@ -20,13 +22,19 @@ struct store {
 		uint64_t used;
 	} cache[SP_CACHE_SIZE];
 	uint64_t cache_clock;
+	/* in a bulk load (store_bulk.c): new tickets get their search entry at its end */
+	bool bulk;
+	int64_t cache_before_bulk; /* PRAGMA cache_size to restore */
+	int64_t own_from;          /* own[] has a bit for each ticket id from here on: created by this load */
+	unsigned char *own;
+	size_t own_bytes;
 };
 
 /* Prepares sql; on failure fills err with sqlite's message. */
 int sp_prepare(struct store *s, const char *sql, sqlite3_stmt **st, struct wb_err *err);
 /* Like sp_prepare, but keeps the statement for the next call with the same SQL text: for queries the
  * console runs on every key (a page of the queue, the data version), where compiling the SQL cost
- * more than running it. Give the statement back with sp_release(), never finalize it; one user at a
+ * more than running it, and for the statements a bulk load runs millions of times. Give the statement back with sp_release(), never finalize it; one user at a
  * time (do not hold two of the same SQL). store_close() finalizes them. */
 int sp_prepare_cached(struct store *s, const char *sql, sqlite3_stmt **st, struct wb_err *err);
 /* Gives back a statement from sp_prepare_cached: reset with its bindings cleared for the next call
@@ -34,6 +42,13 @@ int sp_prepare_cached(struct store *s, const char *sql, sqlite3_stmt **st, struc
 void sp_release(struct store *s, sqlite3_stmt *st);
 /* Turns a failed sqlite3 result code into a wb error (busy/locked -> WB_EBUSY). */
 int sp_fail(struct store *s, int rc, struct wb_err *err);
+/* The text a ticket's search entry holds for its messages (store_bulk.c): each message's body
+ * after a line feed, in the order they were added, events and empty bodies left out. *text is
+ * owned by the caller. */
+int sp_messages_text(struct store *s, int64_t ticket_id, char **text, struct wb_err *err);
+/* In a bulk load: notes that ticket `id` was created by it / tells whether it was (store_bulk.c). */
+void sp_bulk_mark(struct store *s, int64_t id);
+bool sp_bulk_own(const struct store *s, int64_t id);
 /* Executes a statement that returns no rows. */
 int sp_exec(struct store *s, const char *sql, struct wb_err *err);
 /* Binds text, or NULL when v is NULL or empty. */

@@ -3,6 +3,7 @@
 #include "i18n.h"
 #include "mail_parse.h"
 #include "mail_subject.h"
+#include "store_bulk.h"
 #include "store_dir.h"
 #include "store_mail.h"
 #include "strbuf.h"
@@ -333,6 +334,12 @@ int mailgate_deliver(struct desk *d, const char *raw, size_t len, const struct m
 int mailgate_batch_deliver(struct mailgate_batch *b, const char *raw, size_t len, const struct mailgate_opts *o,
 			   struct mailgate_result *r, struct wb_err *err)
 {
+	if (b->n == 0 && !b->bulk) {
+		int rc = store_bulk_begin(b->d->store, 0, err);
+		if (rc)
+			return rc;
+		b->bulk = true;
+	}
 	if (b->n % MAILGATE_BATCH == 0) {
 		int rc = WB_OK;
 		if (b->open) {
@@ -350,13 +357,23 @@ int mailgate_batch_deliver(struct mailgate_batch *b, const char *raw, size_t len
 
 int mailgate_batch_end(struct mailgate_batch *b, bool commit, struct wb_err *err)
 {
-	if (!b->open)
-		return WB_OK;
-	b->open = false;
-	if (commit)
-		return store_commit(b->d->store, err);
-	store_rollback(b->d->store);
-	return WB_OK;
+	int rc = WB_OK;
+	if (b->open) {
+		b->open = false;
+		if (commit)
+			rc = store_commit(b->d->store, err);
+		else
+			store_rollback(b->d->store);
+	}
+	if (b->bulk) {
+		/* also after a failure: what was committed becomes searchable */
+		b->bulk = false;
+		struct wb_err later = { 0 };
+		int end = store_bulk_end(b->d->store, NULL, rc == WB_OK ? err : &later);
+		if (rc == WB_OK)
+			rc = end;
+	}
+	return rc;
 }
 
 /* ---- the quarantine ---- */

@@ -548,6 +548,7 @@ void store_close(struct store **s)
 		sqlite3_close_v2((*s)->db);
 	}
 	free((*s)->path);
+	free((*s)->own);
 	free(*s);
 	*s = NULL;
 }

@@ -113,6 +113,9 @@ for f in "$CORPUS"/erofslist-*.eml; do echo "From x@y Thu Jan  1 00:00:00 2026";
 "$WEIBAO" --db "$T/import.db" db init >/dev/null
 "$WEIBAO" --db "$T/import.db" import mbox "$T/hist.mbox" >"$T/i1" || fail "import: $(cat "$T/i1")"
 grep -q " 0 duplicates" "$T/i1" || fail "first import: $(cat "$T/i1")"
+# the import is a bulk load (store_bulk.h): its tickets are searchable once it is done, bodies included
+"$WEIBAO" --db "$T/import.db" ticket search 贡献 >"$T/s1" || fail "search after import"
+[ "$(grep -c '^[0-9]' "$T/s1")" -ge 1 ] || fail "a word of an imported body is not found: $(cat "$T/s1")"
 "$WEIBAO" --db "$T/import.db" import mbox "$T/hist.mbox" >"$T/i2" || fail "import 2"
 n=$(ls "$CORPUS"/erofslist-*.eml | wc -l)
 grep -q "^$n messages: 0 created, 0 appended, .* 0 quarantined" "$T/i2" || fail "second import was not a no-op: $(cat "$T/i2")"
