@@ -39,7 +39,7 @@ int mailgate_deliver(struct desk *d, const char *raw, size_t len, const struct m
 		     struct mailgate_result *r, struct wb_err *err);
 /* Imports: mailgate_deliver for many messages, MAILGATE_BATCH of them to a transaction (inside it
  * a message that fails undoes only itself), so that history comes in fast. Start from
- * struct mailgate_batch b = { d, 0, false, false }; mailgate_batch_end commits the open batch (commit)
+ * struct mailgate_batch b = { .d = d }; mailgate_batch_end commits the open batch (commit)
  * or rolls it back, and must be called once at the end either way. The batches are one bulk load:
  * tickets they create get their search entries once, in mailgate_batch_end, even after a failure. */
 #define MAILGATE_BATCH 250

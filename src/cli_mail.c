@@ -319,7 +319,7 @@ int cli_import(struct cli_ctx *ctx, int argc, char **argv)
 	memset(&t, 0, sizeof t);
 	struct wb_err err = { 0 };
 	/* MAILGATE_BATCH messages per transaction: one bad message undoes only itself */
-	struct mailgate_batch b = { d, 0, false, false };
+	struct mailgate_batch b = { .d = d };
 	int rc = mbox ? import_mbox(&b, path, &t, &err) : import_maildir(&b, path, &t, &err);
 	free(args);
 	int end = mailgate_batch_end(&b, rc == WB_OK, &err);

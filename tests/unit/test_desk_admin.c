@@ -283,20 +283,20 @@ static void test_import_batches(void **state)
 	f->d->notify = NULL; /* imported history is acknowledged to nobody */
 	struct wb_err err = { 0 };
 	/* rolled back: nothing of the open batch stays */
-	struct mailgate_batch b = { f->d, 0, false };
+	struct mailgate_batch b = { .d = f->d };
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(batch_deliver(&b, i), 0);
 	assert_int_equal(b.n, 3);
 	assert_int_equal(mailgate_batch_end(&b, false, &err), 0);
 	assert_int_equal(ticket_count(f->d), 0);
 	/* a full batch is committed when the next one starts; only the open one is undone */
-	b = (struct mailgate_batch){ f->d, 0, false };
+	b = (struct mailgate_batch){ .d = f->d };
 	for (int i = 0; i < MAILGATE_BATCH + 2; i++)
 		assert_int_equal(batch_deliver(&b, i), 0);
 	assert_int_equal(mailgate_batch_end(&b, false, &err), 0);
 	assert_int_equal(ticket_count(f->d), MAILGATE_BATCH);
 	/* committed: everything stays, and the desk is out of the transaction (another process sees it) */
-	b = (struct mailgate_batch){ f->d, 0, false };
+	b = (struct mailgate_batch){ .d = f->d };
 	assert_int_equal(batch_deliver(&b, 1000), 0);
 	assert_int_equal(mailgate_batch_end(&b, true, &err), 0);
 	assert_int_equal(mailgate_batch_end(&b, true, &err), 0); /* nothing open: nothing to do */
