@@ -158,12 +158,18 @@ def main():
             value = "%d B; floor %d B; x%.2f" % (w["median"], fl["median"], w["median"] / max(1, fl["median"]))
             row("terminal", label, value, "<= 300 B" if name == "j_bottom" else "",
                 judge(w["median"] <= 300) if name == "j_bottom" else "-")
-        # a key press that recounted the top bar would take at least one recount
-        jw, rc = tfig(wb, "ms", "j_inside"), figs.get("counts", {}).get("store_ms")
-        if jw and rc:
+        # weibao says how often it read the counts and why; a recount not explained by the start,
+        # a clock minute or another process's change was caused by a key press
+        us = wb.get("ui_stats")
+        if us and us.get("runs"):
+            other = us["recounts"] - us["runs"] - us.get("minute_ticks", 0) - us.get("change_recounts", 0)
             row("terminal", "top-bar counts not recounted on a key press",
-                "j p90 %.2f ms; one recount %.2f ms" % (jw["p90"], rc["median"]), "j < half a recount",
-                judge(jw["p90"] < rc["median"] / 2))
+                "%d keys in %d runs: %d counts at start, %d at a clock minute, %d after a change, %d on a key"
+                % (us["keys"], us["runs"], us["runs"], us.get("minute_ticks", 0), us.get("change_recounts", 0),
+                   other), "0 on a key", judge(other == 0))
+        else:
+            row("terminal", "top-bar counts not recounted on a key press", "not produced", "", "MISSING")
+            missing.append("ui_stats")
         r, r1k, fr = wb.get("rss_kb"), (wb1k.get("rss_kb") if wb1k.get("measured") else None), floor.get("rss_kb")
         if r and fr:
             row("terminal", "peak RSS (open, page to end, open ticket)",

@@ -15,6 +15,9 @@ writes to pyte (the screen as a user would see it) and measures:
   pgdn, end   PgDn and End (keys as terminfo says the terminal sends them in keypad mode)
   open        Enter (opens the ticket under the cursor)
   rss_kb      VmHWM from /proc/PID/status after all of the above
+  ui_stats    what weibao says it did (WEIBAO_UI_STATS): keys read, and how often it read the
+              top-bar counts (at start, once a clock minute, after another process's change;
+              any other recount was caused by a key press)
 
 "The last byte" is the last output before the program stays silent for Q ms (default 80).
 Prints one JSON object. When the program ends before its first screen, or never shows it,
@@ -53,7 +56,7 @@ def keys():
 
 
 class Run:
-    def __init__(self, argv, marker, quiet):
+    def __init__(self, argv, marker, quiet, stats_path):
         self.quiet = quiet
         # the id whole, or cut short with an ellipsis by a narrow column ("9999…" for 999985)
         m = str(marker)
@@ -66,7 +69,7 @@ class Run:
         if pid == 0:
             env = dict(os.environ)
             env.update(LANG="C.UTF-8", LC_ALL="C.UTF-8", TERM="xterm-256color", COLUMNS=str(COLS),
-                       LINES=str(LINES))
+                       LINES=str(LINES), WEIBAO_UI_STATS=stats_path)
             try:
                 os.execvpe(argv[0], argv, env)
             finally:
@@ -189,8 +192,12 @@ def main():
     ms = {n: [] for n in names}
     nbytes = {n: [] for n in names}
     rss = []
+    ui_stats = {}
+    stats_path = "/tmp/wb-term-stats.%d.json" % os.getpid()
     for i in range(runs):
-        r = Run(argv, marker, quiet)
+        if os.path.exists(stats_path):
+            os.unlink(stats_path)
+        r = Run(argv, marker, quiet, stats_path)
         t, b = r.read_until_quiet(r.t_start, want_marker=True)
         if t is None:
             text = "\n".join(line.rstrip() for line in r.screen.display).strip()
@@ -221,10 +228,20 @@ def main():
                 nbytes[name].append(b)
         rss.append(r.rss_kb())
         r.finish(k["q"])
+        try:
+            with open(stats_path) as f:
+                for key, v in json.load(f).items():
+                    ui_stats[key] = ui_stats.get(key, 0) + v
+            ui_stats["runs"] = ui_stats.get("runs", 0) + 1
+            os.unlink(stats_path)
+        except (OSError, ValueError):
+            pass
     out = {"measured": True, "runs": runs, "quiet_ms": quiet, "size": [COLS, LINES], "term": "xterm-256color",
            "ms": {n: stats(v) for n, v in ms.items() if stats(v)},
            "bytes": {n: stats(v) for n, v in nbytes.items() if stats(v)},
            "rss_kb": stats(rss)}
+    if ui_stats:
+        out["ui_stats"] = ui_stats
     print(json.dumps(out))
     return 0
 

@@ -586,6 +586,7 @@ static void load_counts(struct ui_app *a)
 	struct wb_err err = { 0 };
 	a->counts_stale = false;
 	a->counts_ms = mono_ms();
+	a->stats.recounts++;
 	if (desk_counts(a->desk, &a->counts, &err) != WB_OK)
 		ui_app_error(a, &err);
 	if (plan_today_counts(a->desk, &a->maint_open, &a->maint_missed, NULL) != WB_OK)
@@ -1422,16 +1423,32 @@ static void global_key(struct ui_app *a, int key)
 		ui_ticket_key(a, key, act);
 }
 
+/* For bench/term.py: how often the top-bar counts were read, and why (one JSON line). */
+static void write_stats(const struct ui_app *a, const char *path)
+{
+	if (!path || !*path)
+		return;
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return;
+	fprintf(f, "{\"keys\": %lu, \"recounts\": %lu, \"minute_ticks\": %lu, \"change_recounts\": %lu}\n",
+		a->stats.keys, a->stats.recounts, a->stats.minute_ticks, a->stats.change_recounts);
+	fclose(f);
+}
+
 static void tick(struct ui_app *a)
 {
 	ui_app_refresh(a, false);
-	if (a->counts_stale && mono_ms() - a->counts_ms >= 1000)
+	if (a->counts_stale && mono_ms() - a->counts_ms >= 1000) {
+		a->stats.change_recounts++;
 		load_counts(a);
+	}
 	time_t now = (time_t)clock_now();
 	int minute = (int)(now / 60);
 	if (minute != a->clock_minute) {
 		/* the clock, "in 2h 10m" and the at-risk counts move with time alone */
 		a->clock_minute = minute;
+		a->stats.minute_ticks++;
 		load_counts(a);
 		ui_list_invalidate(a->list);
 		a->dirty |= UI_DIRTY_TOP | UI_DIRTY_BODY;
@@ -1535,6 +1552,7 @@ int ui_main(struct desk *desk, const struct ui_options *opt, struct wb_err *err)
 		if (key == UI_KEY_QUIT_SIGNAL)
 			break;
 		idle_due = true;
+		a->stats.keys++;
 		if (key == UI_KEY_RESIZE || key == UI_KEY_REDRAW) {
 			layout(a);
 			continue;
@@ -1548,6 +1566,7 @@ int ui_main(struct desk *desk, const struct ui_options *opt, struct wb_err *err)
 		global_key(a, key);
 	}
 	ui_term_end();
+	write_stats(a, getenv("WEIBAO_UI_STATS"));
 	app_free(a);
 	return WB_OK;
 }
