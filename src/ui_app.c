@@ -1253,6 +1253,7 @@ static void run_command(struct ui_app *a, char *line)
 		for (size_t i = 0; i < a->nviews; i++)
 			if (!a->views[i].section && !strncasecmp(a->views[i].title, arg, strlen(arg)) && *arg) {
 				a->view = i;
+				a->dash_back = false;
 				if (a->screen == UI_SCREEN_TICKET)
 					close_ticket(a);
 				apply_view(a);
@@ -1313,6 +1314,7 @@ static void queue_key(struct ui_app *a, int key)
 			size_t i = (size_t)(y - 2);
 			if (y >= 2 && i < a->nviews && !a->views[i].section) {
 				a->view = i;
+				a->dash_back = false;
 				apply_view(a);
 			}
 		} else if (ui_list_click(a->list, y)) {

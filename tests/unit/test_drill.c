@@ -376,6 +376,30 @@ static void test_describe(void **state)
 	report_clear(&r);
 }
 
+/* A figure's list saved as a search (:save) keeps its narrowing. */
+static void test_saved_view(void **state)
+{
+	struct fx *f = *state;
+	struct report r = build(f, "2026-10", NULL);
+	struct drill what = { DRILL_OPENED, -1, CHANNEL_PHONE, 0 };
+	struct ticket_filter tf;
+	drill_filter(&r, &what, &tf);
+	assert_int_equal(desk_view_save(f->d, "phone in October", &tf, NULL), WB_OK);
+	struct saved_view *v = NULL;
+	size_t n = 0;
+	assert_int_equal(desk_view_list(f->d, &v, &n, NULL), WB_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].filter.channel, CHANNEL_PHONE);
+	assert_int_equal(v[0].filter.created_from, r.from);
+	assert_int_equal(v[0].filter.created_to, r.to);
+	struct ticket_list l;
+	assert_int_equal(desk_ticket_page(f->d, &v[0].filter, SORT_DEFAULT, NULL, false, 50, &l, NULL), WB_OK);
+	assert_int_equal((int64_t)l.n, r.opened_by_channel[CHANNEL_PHONE]);
+	ticket_list_free(&l);
+	desk_views_free(&v, n);
+	report_clear(&r);
+}
+
 /* The default views keep their SQL: the open-ticket index, no sorting. A figure's list pages by key
  * and reads its tickets through the date index of what the figure counts. */
 static void test_default_plan(void **state)
@@ -414,6 +438,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_work_and_ratings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_org, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_describe, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_saved_view, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_default_plan, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
