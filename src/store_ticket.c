@@ -355,6 +355,16 @@ static void add_narrowing_sql(struct strbuf *w, const struct ticket_filter *f)
 	}
 }
 
+/* True when f has a report narrowing set (store_ticket.h). */
+static bool narrowed(const struct ticket_filter *f)
+{
+	return (f->channel >= 0 && f->channel < CHANNEL_COUNT) || f->system_id || f->created_from || f->created_to ||
+	       f->resolved_from || f->resolved_to || f->resolved_only || f->responded_from || f->responded_to ||
+	       f->target == TICKET_TARGET_RESPONSE || f->target == TICKET_TARGET_RESOLVE || f->open_at ||
+	       f->reopened_from || f->reopened_to || f->rated_from || f->rated_to || f->rating || f->worked_from ||
+	       f->worked_to;
+}
+
 /* The WHERE terms of a filter, with named parameters bound by bind_filter. */
 static void add_filter_sql(struct strbuf *w, const struct ticket_filter *f)
 {
@@ -366,8 +376,9 @@ static void add_filter_sql(struct strbuf *w, const struct ticket_filter *f)
 	if (mask == open_mask) {
 		/* spelled exactly as the partial indexes are, so the planner can use them */
 		strbuf_adds(w, OPEN_SQL);
-	} else if (mask == (1u << STATUS_COUNT) - 1) {
-		/* every status: no condition, so a narrowing's own index (a date range) can lead */
+	} else if (mask == (1u << STATUS_COUNT) - 1 && narrowed(f)) {
+		/* a figure's tickets of every status: no status term, so the narrowing's own date index
+		 * leads (the filters without narrowings keep their SQL) */
 		strbuf_adds(w, "1");
 	} else {
 		strbuf_adds(w, "status IN (");
