@@ -30,6 +30,7 @@ struct report {
 	wb_time from, to;              /* [from, to) in UTC */
 	wb_time generated_at;
 	char *org, *system, *queue;    /* the filters' names, NULL = all */
+	int64_t org_id, system_id, queue_id; /* and their ids, 0 = all */
 	struct report_figures f;       /* the figures from the store */
 	/* totals derived from f */
 	int64_t opened_total, closed_total;
@@ -48,6 +49,13 @@ struct report {
  * current month when spec is NULL. WB_EINVAL names a bad period and the accepted forms. */
 int report_period_parse(const char *spec, const char *tz, wb_time now, wb_time *from, wb_time *to,
 			char **label, struct wb_err *err);
+
+/* The local day "YYYY-MM-DD" in tz as [*start, *end) in UTC. WB_EINVAL naming the text when it is
+ * not a date (what names the option, e.g. "--opened-from"). */
+int report_day_range(const char *ymd, const char *tz, const char *what, wb_time *start, wb_time *end,
+		     struct wb_err *err);
+/* The local date "YYYY-MM-DD" of instant t in tz. */
+void report_local_date(wb_time t, const char *tz, char buf[16]);
 
 /* Builds the report (out owned by the caller: report_clear). Resolves the filter names
  * (WB_ENOTFOUND names an unknown one). Cost: a fixed number of indexed queries. */

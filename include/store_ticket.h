@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Which tickets a list shows. Zero-initialised = every open ticket. */
+/* Which tickets a list shows. After ticket_filter_init = every open ticket. */
 struct ticket_filter {
 	unsigned status_mask;    /* bit (1u << status); 0 = the open statuses */
 	int64_t queue_id;        /* 0 = any */
@@ -23,7 +23,32 @@ struct ticket_filter {
 	int sla;                 /* 0 any, 1 at risk, 2 breached (open tickets, clock running) */
 	wb_time now;             /* for sla */
 	const char *text;        /* subject contains (the '/' narrowing), NULL = any */
+	/* The narrowings of a report figure (the dashboard's drill-down, `ticket list --opened-from`).
+	 * Each applies only when set, so the default views keep their SQL and indexes. Times are UTC;
+	 * ranges are half-open [from, to) and 0 leaves that end open. Give status_mask all statuses
+	 * to see closed tickets as well. */
+	int channel;             /* -1 or 0..CHANNEL_COUNT-1; ticket_filter_init sets -1 */
+	int64_t system_id;       /* 0 = any */
+	wb_time created_from, created_to;
+	wb_time resolved_from, resolved_to;   /* done: coalesce(resolved_at, closed_at) */
+	bool resolved_only;      /* resolved_at set: not closed without a resolution */
+	wb_time responded_from, responded_to; /* first_response_at */
+	/* SLA targets that fell due in [due_from, due_to): TICKET_TARGET_RESPONSE or _RESOLVE, and
+	 * which outcomes (TICKET_DUE_* bits, 0 = any), judged at `now` as the report does */
+	int target;
+	wb_time due_from, due_to;
+	unsigned due_outcomes;
+	wb_time open_at;         /* open at that instant: created before it, not done before it */
+	wb_time reopened_from, reopened_to;   /* set to "reopened" in the range (audit) */
+	wb_time rated_from, rated_to;         /* rated in the range */
+	int rating;              /* with rated_*: only this score 1..5, 0 = any */
+	wb_time worked_from, worked_to;       /* time recorded on a message in the range */
 };
+enum { TICKET_TARGET_NONE, TICKET_TARGET_RESPONSE, TICKET_TARGET_RESOLVE };
+#define TICKET_DUE_MET 1u       /* done by the due time */
+#define TICKET_DUE_LATE 2u      /* done after it */
+#define TICKET_DUE_OVERDUE 4u   /* not done, passed (the clock was not paused before it) */
+#define TICKET_DUE_PENDING 8u   /* not done, not yet late */
 void ticket_filter_init(struct ticket_filter *f);
 
 #define TICKET_SORTS(X) \
@@ -60,6 +85,10 @@ int store_ticket_update(struct store *s, const struct ticket *t, int64_t expect_
 int store_ticket_page(struct store *s, const struct ticket_filter *f, enum ticket_sort sort,
 		      const struct ticket_key *key, bool backward, size_t limit,
 		      struct ticket_list *out, struct wb_err *err);
+/* For tests: EXPLAIN QUERY PLAN of the id query of a page (first page, or one after a key), one
+ * line per step. *out caller frees. */
+int store_ticket_page_plan(struct store *s, const struct ticket_filter *f, enum ticket_sort sort, bool have_key,
+			   char **out, struct wb_err *err);
 /* Tickets matching an FTS5 query (see store_search_query), at most limit: ranked by relevance
  * when there are at most 200 matches, else the newest first (ranking a common word would walk
  * its whole index list). */

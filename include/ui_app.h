@@ -82,6 +82,7 @@ struct ui_app {
 
 	/* the dashboard (ui_dashboard.c): the period it showed last ("" = this month) */
 	char dash_period[64];
+	bool dash_back;          /* the list shows a figure's tickets: Esc and quit go back to the dashboard */
 
 	/* the bottom line */
 	char msg[512];

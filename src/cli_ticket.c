@@ -2,6 +2,7 @@
 #include "cli_opt.h"
 
 #include "directory.h"
+#include "report.h"
 #include "fmt.h"
 #include "i18n.h"
 #include "strbuf.h"
@@ -365,6 +366,12 @@ static struct cli_opt list_opts[] = {
 	{ "kind", "KIND", N_("only this kind"), NULL },
 	{ "org", "ORG", N_("only this organisation"), NULL },
 	{ "sla", "STATE", N_("at_risk or breached"), NULL },
+	{ "channel", "CH", N_("only tickets that came in by email, phone, web or internal"), NULL },
+	{ "opened-from", "DATE", N_("opened on or after DATE (YYYY-MM-DD in the desk's zone; with a date option "
+				    "--status defaults to all)"), NULL },
+	{ "opened-to", "DATE", N_("opened on or before DATE, that day included"), NULL },
+	{ "resolved-from", "DATE", N_("resolved or closed on or after DATE"), NULL },
+	{ "resolved-to", "DATE", N_("resolved or closed on or before DATE, that day included"), NULL },
 	{ "sort", "KEY", N_("priority (default), updated, created, id, due"), NULL },
 	{ "limit", "N", N_("at most N tickets (default 50; 0 = all)"), NULL },
 	{ "json", NULL, N_("print JSON"), NULL },
@@ -391,6 +398,34 @@ static int parse_status_mask(const char *s, unsigned *mask, struct wb_err *err)
 	}
 	free(copy);
 	return rc;
+}
+
+/* --NAME-from and --NAME-to: whole local days of the desk's zone, both included, as [from, to). */
+static int date_range(struct desk *d, const struct cli_cmd *cmd, const char *name, wb_time *from, wb_time *to,
+		      struct wb_err *err)
+{
+	char opt_from[32], opt_to[32];
+	snprintf(opt_from, sizeof opt_from, "%s-from", name);
+	snprintf(opt_to, sizeof opt_to, "%s-to", name);
+	char flag_from[40], flag_to[40];
+	snprintf(flag_from, sizeof flag_from, "--%s", opt_from);
+	snprintf(flag_to, sizeof flag_to, "--%s", opt_to);
+	wb_time start, end;
+	int rc;
+	if (cli_has(cmd, opt_from)) {
+		if ((rc = report_day_range(cli_get(cmd, opt_from), d->cal.tz, flag_from, &start, &end, err)))
+			return rc;
+		*from = start;
+	}
+	if (cli_has(cmd, opt_to)) {
+		if ((rc = report_day_range(cli_get(cmd, opt_to), d->cal.tz, flag_to, &start, &end, err)))
+			return rc;
+		*to = end;
+	}
+	if (*from && *to && *to <= *from)
+		return wb_err_set(err, WB_EINVAL, _("%s %s is before %s %s"), flag_to, cli_get(cmd, opt_to), flag_from,
+				  cli_get(cmd, opt_from));
+	return WB_OK;
 }
 
 static int build_filter(struct desk *d, const struct cli_cmd *cmd, struct ticket_filter *f, struct wb_err *err)
@@ -438,6 +473,18 @@ static int build_filter(struct desk *d, const struct cli_cmd *cmd, struct ticket
 		else
 			return wb_err_set(err, WB_EINVAL, _("unknown SLA state '%s' (allowed: at_risk, breached)"), s);
 	}
+	if (cli_has(cmd, "channel")) {
+		enum ticket_channel c;
+		if ((rc = ticket_channel_parse(cli_get(cmd, "channel"), &c, err)))
+			return rc;
+		f->channel = (int)c;
+	}
+	if ((rc = date_range(d, cmd, "opened", &f->created_from, &f->created_to, err)) ||
+	    (rc = date_range(d, cmd, "resolved", &f->resolved_from, &f->resolved_to, err)))
+		return rc;
+	bool dated = f->created_from || f->created_to || f->resolved_from || f->resolved_to;
+	if (dated && !cli_has(cmd, "status"))
+		f->status_mask = (1u << STATUS_COUNT) - 1; /* a period's tickets, whatever became of them */
 	f->now = clock_now();
 	return WB_OK;
 }

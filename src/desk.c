@@ -987,6 +987,46 @@ int desk_rating_add(struct desk *d, int64_t id, int score, const char *source, s
 
 /* ---- saved searches ---- */
 
+/* The report narrowings of a filter (a dashboard figure's list) in the order a saved search keeps them
+ * after its first fields; a search saved without them reads back without narrowing. */
+#define VIEW_NARROWINGS 21
+static void view_narrowing_values(const struct ticket_filter *f, long long v[VIEW_NARROWINGS])
+{
+	const long long x[VIEW_NARROWINGS] = {
+		f->channel, f->system_id, f->created_from, f->created_to, f->resolved_from, f->resolved_to,
+		f->resolved_only, f->responded_from, f->responded_to, f->target, f->due_from, f->due_to,
+		f->due_outcomes, f->open_at, f->reopened_from, f->reopened_to, f->rated_from, f->rated_to, f->rating,
+		f->worked_from, f->worked_to,
+	};
+	memcpy(v, x, sizeof x);
+}
+
+static void view_narrowing_set(struct ticket_filter *f, const long long v[VIEW_NARROWINGS])
+{
+	int i = 0;
+	f->channel = (int)v[i++];
+	f->system_id = v[i++];
+	f->created_from = v[i++];
+	f->created_to = v[i++];
+	f->resolved_from = v[i++];
+	f->resolved_to = v[i++];
+	f->resolved_only = v[i++] != 0;
+	f->responded_from = v[i++];
+	f->responded_to = v[i++];
+	f->target = (int)v[i++];
+	f->due_from = v[i++];
+	f->due_to = v[i++];
+	f->due_outcomes = (unsigned)v[i++];
+	f->open_at = v[i++];
+	f->reopened_from = v[i++];
+	f->reopened_to = v[i++];
+	f->rated_from = v[i++];
+	f->rated_to = v[i++];
+	f->rating = (int)v[i++];
+	f->worked_from = v[i++];
+	f->worked_to = v[i];
+}
+
 static char *view_key(const struct desk *d, const char *name)
 {
 	return xasprintf("view:%s:%s", d->me.login, name ? name : "");
@@ -997,9 +1037,15 @@ int desk_view_save(struct desk *d, const char *name, const struct ticket_filter 
 	if (!name || !*name || ticket_subject_check(name, NULL) != WB_OK || strlen(name) > 60)
 		return wb_err_set(err, WB_EINVAL, _("'%s' is not a name for a saved search"), name ? name : "");
 	/* one line: the filter's fields, then the subject text after a '|' */
-	char *value = xasprintf("1 %u %lld %lld %d %d %lld %lld %d|%s", f->status_mask, (long long)f->queue_id,
+	long long nv[VIEW_NARROWINGS];
+	view_narrowing_values(f, nv);
+	struct strbuf nb = STRBUF_INIT;
+	for (int i = 0; i < VIEW_NARROWINGS; i++)
+		strbuf_addf(&nb, " %lld", nv[i]);
+	char *value = xasprintf("1 %u %lld %lld %d %d %lld %lld %d%s|%s", f->status_mask, (long long)f->queue_id,
 				(long long)f->assignee_id, f->unassigned, f->kind, (long long)f->requester_id,
-				(long long)f->org_id, f->sla, f->text ? f->text : "");
+				(long long)f->org_id, f->sla, strbuf_str(&nb), f->text ? f->text : "");
+	strbuf_free(&nb);
 	char *key = view_key(d, name);
 	int rc = store_begin(d->store, err);
 	if (rc == WB_OK)
@@ -1056,6 +1102,20 @@ int desk_view_list(struct desk *d, struct saved_view **out, size_t *n, struct wb
 			f.requester_id = r;
 			f.org_id = o;
 			f.sla = sla;
+			/* the narrowings, when the search was saved with them */
+			long long nv[VIEW_NARROWINGS];
+			const char *p = values[i] + used;
+			int got = 0;
+			while (got < VIEW_NARROWINGS && p < bar) {
+				char *end;
+				nv[got] = strtoll(p, &end, 10);
+				if (end == p || end > bar)
+					break;
+				p = end;
+				got++;
+			}
+			if (got == VIEW_NARROWINGS)
+				view_narrowing_set(&f, nv);
 			v[k].name = xstrdup(keys[i] + plen);
 			v[k].text = *(bar + 1) ? xstrdup(bar + 1) : NULL;
 			f.text = v[k].text;

@@ -172,6 +172,23 @@ int report_period_parse(const char *spec, const char *tz, wb_time now, wb_time *
 	return WB_OK;
 }
 
+int report_day_range(const char *ymd, const char *tz, const char *what, wb_time *start, wb_time *end,
+		     struct wb_err *err)
+{
+	int64_t day;
+	if (!ymd || !parse_date(ymd, &day))
+		return wb_err_set(err, WB_EINVAL, _("%s wants a date YYYY-MM-DD, not '%s'"), what, ymd ? ymd : "");
+	int rc = local_midnight(day, tz, start, err);
+	if (rc == WB_OK)
+		rc = local_midnight(day + 1, tz, end, err);
+	return rc;
+}
+
+void report_local_date(wb_time t, const char *tz, char buf[16])
+{
+	day_string(local_day_of(t, tz), buf);
+}
+
 /* ---- building ---- */
 
 double report_due_percent(const struct report_due *d)
@@ -247,6 +264,9 @@ int report_build(struct desk *d, const struct report_spec *spec, struct report *
 	if (rc == WB_OK)
 		rc = resolve_filters(d, spec, out, &f, err);
 	if (rc == WB_OK) {
+		out->org_id = f.org_id;
+		out->system_id = f.system_id;
+		out->queue_id = f.queue_id;
 		f.from = out->from;
 		f.to = out->to;
 		f.now = now;

@@ -240,6 +240,7 @@ static void step_view(struct ui_app *a, int dir)
 			break;
 	}
 	a->view = v;
+	a->dash_back = false;
 	apply_view(a);
 }
 
@@ -535,6 +536,8 @@ void ui_app_draw_bottom(struct ui_app *a, enum ui_ctx ctx)
 	ui_list_marks(a->list, &nm);
 	if (nm && ctx == UI_CTX_LIST)
 		strbuf_addf(&b, _(" [%zu marked]"), nm);
+	if (a->dash_back && ctx == UI_CTX_LIST) /* a dashboard figure's tickets: say which, and the way back */
+		strbuf_addf(&b, _(" %s · Esc: dashboard │"), a->views[a->view].title);
 	for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++) {
 		if (hints[i].ctx != ctx)
 			continue;
@@ -1256,6 +1259,7 @@ static void run_command(struct ui_app *a, char *line)
 		for (size_t i = 0; i < a->nviews; i++)
 			if (!a->views[i].section && !strncasecmp(a->views[i].title, arg, strlen(arg)) && *arg) {
 				a->view = i;
+				a->dash_back = false;
 				if (a->screen == UI_SCREEN_TICKET)
 					close_ticket(a);
 				apply_view(a);
@@ -1316,6 +1320,7 @@ static void queue_key(struct ui_app *a, int key)
 			size_t i = (size_t)(y - 2);
 			if (y >= 2 && i < a->nviews && !a->views[i].section) {
 				a->view = i;
+				a->dash_back = false;
 				apply_view(a);
 			}
 		} else if (ui_list_click(a->list, y)) {
@@ -1394,6 +1399,12 @@ static void global_key(struct ui_app *a, int key)
 {
 	enum ui_ctx ctx = a->screen == UI_SCREEN_QUEUE ? UI_CTX_LIST : UI_CTX_TICKET;
 	enum ui_action act = ui_keymap_lookup(&a->keys, ctx, key);
+	if (a->dash_back && a->screen == UI_SCREEN_QUEUE && (act == ACT_QUIT || key == UI_KEY_ESC)) {
+		/* the list of a dashboard figure: back to the dashboard */
+		ui_dashboard_run(a, NULL);
+		layout(a);
+		return;
+	}
 	switch (act) {
 	case ACT_HELP: ui_prompt_help(a); return;
 	case ACT_REFRESH:

@@ -2,6 +2,7 @@
 #include "ui_dashboard.h"
 
 #include "clock.h"
+#include "drill.h"
 #include "fmt.h"
 #include "i18n.h"
 #include "recur.h"
@@ -94,12 +95,6 @@ static void set_drill(struct dash_item *it, const struct ticket_filter *f, char 
 	it->note = note;
 }
 
-static void set_why(struct dash_item *it, const char *why)
-{
-	it->drill = false;
-	it->note = xstrdup(why);
-}
-
 static char *pct_text(double p)
 {
 	return p < 0 ? xstrdup("-") : xasprintf("%.0f%%", p);
@@ -120,7 +115,19 @@ static char *times_text(const struct report_times *t)
 	return xasprintf(_("%s, p90 %s"), m, p);
 }
 
-static void sla_figure(struct dash *d, const char *label, double pct)
+/* The figure's tickets (drill.h), titled by their narrowing; note is copied (may be NULL). */
+static void drill_item(struct dash *d, struct dash_item *it, enum drill_figure fig, int kind, int channel, int arg,
+		       const char *note)
+{
+	struct drill what = { fig, kind, channel, arg };
+	struct ticket_filter f;
+	drill_filter(&d->r, &what, &f);
+	set_drill(it, &f, drill_describe(&f, d->r.tz, d->utf8), note ? xstrdup(note) : NULL);
+}
+
+/* A compliance figure: Enter lists the targets missed (late or overdue). */
+static void sla_figure(struct dash *d, const char *label, double pct, enum drill_figure fig,
+		       const struct report_due *due)
 {
 	struct dash_item *it = add(d, 1, false, label, pct_text(pct));
 	if (pct >= 0) {
@@ -128,21 +135,10 @@ static void sla_figure(struct dash *d, const char *label, double pct)
 		it->bar_max = 100;
 		it->bar_role = pct_role(pct);
 	}
-	struct ticket_filter f;
-	ticket_filter_init(&f);
-	f.sla = 2;
-	set_drill(it, &f, xstrdup(_("Breached now")),
-		  xstrdup(_("Open tickets breached now: the list cannot filter past targets by date")));
-}
-
-static void kind_drill(struct dash_item *it, enum ticket_kind k, unsigned status_mask)
-{
-	struct ticket_filter f;
-	ticket_filter_init(&f);
-	f.kind = (int)k;
-	f.status_mask = status_mask;
-	set_drill(it, &f, xasprintf(_("Kind: %s, any status"), ticket_kind_label(k)),
-		  xasprintf(_("Every %s ticket of any date: the list cannot filter by date"), ticket_kind_label(k)));
+	char *note = xasprintf(_("The targets missed: %lld of %lld due"), (long long)(due->late + due->overdue),
+			       (long long)(due->met + due->late + due->overdue));
+	drill_item(d, it, fig, -1, -1, (int)(TICKET_DUE_LATE | TICKET_DUE_OVERDUE), note);
+	free(note);
 }
 
 static void build_items(struct dash *d)
@@ -150,9 +146,6 @@ static void build_items(struct dash *d)
 	items_clear(d);
 	const struct report *r = &d->r;
 	const struct report_figures *f = &r->f;
-	const unsigned any_status = (1u << STATUS_COUNT) - 1;
-	wb_time now = clock_now();
-	bool current = r->from <= now && now < r->to;
 	struct dash_item *it;
 
 	/* left: tickets in and out */
@@ -166,7 +159,7 @@ static void build_items(struct dash *d)
 			 xasprintf("%lld / %lld", (long long)r->opened_by_kind[k], (long long)r->closed_by_kind[k]));
 		it->bar = r->opened_by_kind[k];
 		it->bar_max = max;
-		kind_drill(it, (enum ticket_kind)k, any_status);
+		drill_item(d, it, DRILL_OPENED, k, -1, 0, NULL);
 	}
 	add(d, 0, true, _("By channel"), NULL);
 	max = 0;
@@ -178,25 +171,20 @@ static void build_items(struct dash *d)
 			 xasprintf("%lld / %lld", (long long)r->opened_by_channel[c], (long long)r->closed_by_channel[c]));
 		it->bar = r->opened_by_channel[c];
 		it->bar_max = max;
-		set_why(it, _("The ticket list cannot filter by channel"));
+		drill_item(d, it, DRILL_OPENED, -1, c, 0, NULL);
 	}
 	add(d, 0, true, _("Day by day"), NULL);
 	it = add(d, 0, false, _("opened"), NULL);
 	it->spark = f->opened_daily;
 	it->nspark = f->n_days;
-	set_why(it, _("The ticket list cannot filter by date"));
+	drill_item(d, it, DRILL_OPENED, -1, -1, 0, NULL);
 	it = add(d, 0, false, _("closed"), NULL);
 	it->spark = f->closed_daily;
 	it->nspark = f->n_days;
-	set_why(it, _("The ticket list cannot filter by date"));
+	drill_item(d, it, DRILL_CLOSED, -1, -1, 0, NULL);
 	it = add(d, 0, true, _("Backlog at the end"), NULL);
 	it = add(d, 0, false, _("open tickets"), xasprintf("%lld", (long long)f->backlog));
-	{
-		struct ticket_filter all;
-		ticket_filter_init(&all);
-		set_drill(it, &all, xstrdup(_("All open")),
-			  current ? NULL : xstrdup(_("Open now: the list cannot show the backlog of a past date")));
-	}
+	drill_item(d, it, DRILL_BACKLOG, -1, -1, 0, NULL);
 	static const char *const ages[REPORT_AGE_BUCKETS] = {
 		N_("under 1 day"), N_("1 to 3 days"), N_("3 to 7 days"), N_("7 to 30 days"), N_("30 days or more"),
 	};
@@ -208,33 +196,27 @@ static void build_items(struct dash *d)
 		it = add(d, 0, false, _(ages[i]), xasprintf("%lld", (long long)f->backlog_age[i]));
 		it->bar = f->backlog_age[i];
 		it->bar_max = max;
-		set_why(it, _("The ticket list cannot filter by age"));
+		drill_item(d, it, DRILL_BACKLOG_AGE, -1, -1, i, NULL);
 	}
 
 	/* right: speed, work, satisfaction, now */
 	add(d, 1, true, _("Response and resolution"), NULL);
 	it = add(d, 1, false, _("first response"), times_text(&f->response));
-	set_why(it, _("Durations are not a ticket list filter"));
+	drill_item(d, it, DRILL_RESPONDED, -1, -1, 0, NULL);
 	it = add(d, 1, false, _("resolution"), times_text(&f->resolution));
-	set_why(it, _("Durations are not a ticket list filter"));
-	sla_figure(d, _("response SLA"), r->response_compliance);
-	sla_figure(d, _("resolution SLA"), r->resolution_compliance);
+	drill_item(d, it, DRILL_RESOLVED, -1, -1, 0, NULL);
+	sla_figure(d, _("response SLA"), r->response_compliance, DRILL_RESPONSE_DUE, &f->response_due);
+	sla_figure(d, _("resolution SLA"), r->resolution_compliance, DRILL_RESOLVE_DUE, &r->resolve_due_all);
 
 	add(d, 1, true, _("Work"), NULL);
 	it = add(d, 1, false, _("reopen rate"), r->reopen_rate < 0 ? xstrdup("-")
 		 : xasprintf("%.1f%% (%lld)", r->reopen_rate, (long long)f->reopened));
-	{
-		struct ticket_filter rf;
-		ticket_filter_init(&rf);
-		rf.status_mask = 1u << STATUS_REOPENED;
-		set_drill(it, &rf, xstrdup(_("Reopened")),
-			  xstrdup(_("Tickets reopened now: the list cannot filter by date")));
-	}
+	drill_item(d, it, DRILL_REOPENED, -1, -1, 0, NULL);
 	int64_t fixed = 0;
 	for (size_t i = 0; i < f->n_fixed; i++)
 		fixed += f->fixed[i].n;
 	it = add(d, 1, false, _("bugs fixed"), xasprintf("%lld", (long long)fixed));
-	kind_drill(it, KIND_BUG, (1u << STATUS_RESOLVED) | (1u << STATUS_CLOSED));
+	drill_item(d, it, DRILL_FIXED, -1, -1, 0, NULL);
 	const struct report_due *sec = &f->resolve_due[KIND_SECURITY];
 	int64_t due = sec->met + sec->late + sec->overdue;
 	it = add(d, 1, false, _("security on time"), xasprintf("%lld/%lld", (long long)sec->met, (long long)due));
@@ -244,20 +226,21 @@ static void build_items(struct dash *d)
 		it->bar_max = due;
 		it->bar_role = pct_role(p);
 	}
-	kind_drill(it, KIND_SECURITY, any_status);
+	drill_item(d, it, DRILL_RESOLVE_DUE, KIND_SECURITY, -1,
+		   (int)(TICKET_DUE_MET | TICKET_DUE_LATE | TICKET_DUE_OVERDUE), NULL);
 	const struct report_due *mt = &f->resolve_due[KIND_MAINTENANCE];
 	it = add(d, 1, false, _("maintenance done"),
 		 xasprintf(_("%lld, missed %lld"), (long long)(mt->met + mt->late), (long long)mt->overdue));
-	kind_drill(it, KIND_MAINTENANCE, any_status);
+	drill_item(d, it, DRILL_RESOLVE_DUE, KIND_MAINTENANCE, -1, (int)(TICKET_DUE_MET | TICKET_DUE_LATE), NULL);
 	char mins[32];
 	fmt_minutes((int)(r->minutes_total > 0x7fffffff ? 0x7fffffff : r->minutes_total), mins, sizeof mins);
 	it = add(d, 1, false, _("time worked"), xstrdup(mins));
-	set_why(it, _("Time worked is counted from messages, not a ticket list"));
+	drill_item(d, it, DRILL_WORKED, -1, -1, 0, _("The tickets time was recorded on in the period"));
 
 	it = add(d, 1, true, _("Satisfaction"), NULL);
 	it = add(d, 1, false, _("average"), r->ratings_n ? xasprintf(_("%.1f of %lld"), r->rating_avg,
 								   (long long)r->ratings_n) : xstrdup("-"));
-	set_why(it, _("The ticket list cannot filter by rating"));
+	drill_item(d, it, DRILL_RATED, -1, -1, 0, NULL);
 	max = 0;
 	for (int s = 0; s < 5; s++)
 		if (f->ratings[s] > max)
@@ -268,7 +251,7 @@ static void build_items(struct dash *d)
 		free(label);
 		it->bar = f->ratings[s - 1];
 		it->bar_max = max;
-		set_why(it, _("The ticket list cannot filter by rating"));
+		drill_item(d, it, DRILL_RATED, -1, -1, s, NULL);
 	}
 	/* the live counts: the list can show exactly these */
 	add(d, 1, true, _("Now"), NULL);
@@ -519,6 +502,7 @@ static bool drill(struct dash *d)
 		return false;
 	}
 	ui_app_show_filter(d->a, it->title, &it->filter);
+	d->a->dash_back = true; /* the bottom line names the narrowing; Esc comes back here */
 	if (it->note)
 		ui_app_message(d->a, ROLE_MESSAGE, "%s", it->note);
 	return true;
@@ -534,6 +518,7 @@ void ui_dashboard_run(struct ui_app *a, const char *period)
 		period = a->dash_period; /* back where the operator left it (after a drill-down) */
 	d.kind = kind_of(period);
 	a->msg[0] = '\0';
+	a->dash_back = false;
 	if (!build(&d, period) && !build(&d, NULL))
 		return;
 	ui_term_clear();

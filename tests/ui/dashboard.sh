@@ -1,6 +1,7 @@
 # The evaluation dashboard: D opens it on this month with figures in aligned blocks and block-character
-# charts; [ ] and w/m/q switch the period; Enter on a figure shows the tickets behind it (or says why the
-# list cannot); :dashboard PERIOD opens a given period; without a UTF-8 locale the charts are ASCII.
+# charts; [ ] and w/m/q switch the period; Enter on a figure shows exactly the tickets behind it (the bottom
+# line names the narrowing, Esc goes back); :dashboard PERIOD opens a given period; without a UTF-8 locale
+# the charts are ASCII.
 . "$(dirname "$0")/tmux.inc"
 wb demo --tickets 60 >/dev/null || fail "demo"
 month=$(date +%Y-%m)
@@ -49,9 +50,18 @@ wait_for "Show a quarter"
 send Escape
 wait_for " Dashboard · $month "
 
-# a figure the list cannot express says so and the dashboard stays
+# a channel figure: Enter lists exactly the tickets opened this month by web, the bottom line says
+# so, and Esc comes back to the dashboard
+first=$(sed -n "s/^ Dashboard · $month · \([0-9-]*\) to \([0-9-]*\) .*/\1/p" "$T/screen")
+last=$(sed -n "s/^ Dashboard · $month · \([0-9-]*\) to \([0-9-]*\) .*/\2/p" "$T/screen")
+web=$(sed -n 's/^ web  *\([0-9][0-9]*\) \/ .*/\1/p' "$T/screen")
+[ -n "$first" ] && [ -n "$web" ] || fail "no period or web figure"
 send j j j j j j j Enter
-wait_for "cannot filter by channel"
+wait_gone " Dashboard ·"
+wait_for "opened $first–$last · web · Esc: dashboard"
+rows=$(grep -c " P[1-4] " "$T/screen")
+[ "$web" -gt 18 ] || [ "$rows" = "$web" ] || fail "the web list has $rows tickets, the dashboard said $web"
+send Escape
 wait_for " Dashboard · $month "
 # drill down: G is the last figure (breached now); Enter shows that list, with as many tickets
 send G Enter
@@ -84,6 +94,47 @@ send D
 wait_for " Dashboard · 2026Q2 · 2026-04-01 to 2026-06-30"
 send Escape q
 [ "$(wait_exit)" = 0 ] || fail "exit status"
+
+# a hand-made desk in Asia/Shanghai (UTC+8): October's phone figure lists exactly its three tickets,
+# whatever their status, and none from the edges of the month (see tests/cli/ticket_period.sh)
+DB="$T/drill.db"
+printf '[desk]\ntimezone = Asia/Shanghai\n' >"$WEIBAO_CONFIG"
+new() { WEIBAO_NOW=$1 wb ticket new --subject "$2" --kind question --channel "$3" --requester c@example.com \
+	>/dev/null || fail "new $2"; }
+new 2026-09-30T16:30:00Z "drill one" phone
+new 2026-10-31T15:59:00Z "drill two" phone
+new 2026-10-31T16:00:00Z "drill three" phone
+new 2026-10-10T02:00:00Z "drill four" email
+new 2026-10-12T02:00:00Z "drill five" phone
+WEIBAO_NOW=2026-10-13T01:00:00Z wb ticket set 5 --status in_progress >/dev/null || fail "in progress"
+WEIBAO_NOW=2026-10-13T01:00:00Z wb ticket set 5 --status resolved >/dev/null || fail "resolve"
+start 80 24 WEIBAO_NOW=2026-11-20T04:00:00Z
+wait_for "drill"
+type_text ":dashboard 2026-10"
+send Enter
+wait_for " Dashboard · 2026-10 · 2026-10-01 to 2026-10-31"
+grep -q "^ phone  *3 / 1 " "$T/screen" || fail "October's phone figure is not 3 opened, 1 closed"
+send j j j j j j Enter
+wait_for "opened 2026-10-01–2026-10-31 · phone · Esc: dashboard"
+for s in "drill one" "drill two" "drill five"; do grep -q "$s" "$T/screen" || fail "'$s' is not listed"; done
+grep -q "drill three\|drill four" "$T/screen" && fail "a ticket from outside the figure is listed"
+[ "$(grep -c " P[1-4] " "$T/screen")" = 3 ] || fail "the phone list does not hold 3 tickets"
+# back to the dashboard, then on to the closed figure (day by day): the resolved ticket only
+send Escape
+wait_for " Dashboard · 2026-10 "
+send j j j j j j j j j j Enter
+wait_for "resolved or closed 2026-10-01–2026-10-31 · Esc: dashboard"
+grep -q "drill five" "$T/screen" || fail "the resolved ticket is not listed"
+[ "$(grep -c " P[1-4] " "$T/screen")" = 1 ] || fail "the closed list does not hold 1 ticket"
+send Escape
+wait_for " Dashboard · 2026-10 "
+# Esc on the dashboard goes to the list; q there quits as usual
+send Escape
+wait_gone " Dashboard ·"
+send q
+[ "$(wait_exit)" = 0 ] || fail "exit status"
+: >"$WEIBAO_CONFIG"
+DB="$T/desk.db"
 
 # no UTF-8: the bars are ASCII and no block character shows
 start 80 24 LC_ALL=C LANG=C
