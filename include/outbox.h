@@ -57,11 +57,6 @@ int outbox_notify(struct desk *d, enum desk_event ev, const struct ticket *t, in
  * *queued (may be NULL) is how many mails were queued. */
 int outbox_notify_sla(struct desk *d, const struct ticket *t, bool breached, int *queued, struct wb_err *err);
 
-/* A maintenance-window announcement (template "window": {{ticket.subject}} is the title,
- * {{reply.body}} the details) to each contact with an address, in their language; no ticket
- * tag. One transaction for all. *queued (may be NULL) is how many mails were queued. */
-int outbox_announce_window(struct desk *d, const char *title, const char *details, const int64_t *contact_ids,
-			   size_t n, int *queued, struct wb_err *err);
 
 /* Managing the queue. outbox_list: newest first, messages with id < before_id (0 = from the
  * newest), at most limit, only state `state` when filter_state; recipients included, raw not.

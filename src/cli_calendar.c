@@ -642,10 +642,11 @@ static int calendar_generate(struct cli_ctx *ctx, int argc, char **argv)
 	int created = 0, sent = 0;
 	if (plan_generate_ahead(d, days, &created, &err))
 		return cli_fail(&err);
-	printf(_("%d maintenance tasks created\n"), created);
+	printf(ngettext("%d maintenance task created\n", "%d maintenance tasks created\n", (unsigned long)created),
+	       created);
 	if (plan_notify_due(d, outbox_plan_mail, NULL, &sent, &err))
 		return cli_fail(&err);
-	printf(_("%d notices queued\n"), sent);
+	printf(ngettext("%d notice queued\n", "%d notices queued\n", (unsigned long)sent), sent);
 	return 0;
 }
 
@@ -936,7 +937,7 @@ static int window_notify_cmd(struct cli_ctx *ctx, int argc, char **argv)
 	int sent = 0;
 	if (plan_notify_due(d, outbox_plan_mail, NULL, &sent, &err))
 		return cli_fail(&err);
-	printf(_("%d notices queued\n"), sent);
+	printf(ngettext("%d notice queued\n", "%d notices queued\n", (unsigned long)sent), sent);
 	return 0;
 }
 

@@ -100,7 +100,6 @@ static const char *builtin_template(const char *name)
 				 "target.\n\n{{desk.name}}\n" },
 		{ "sla_breached", "Subject: SLA breached: {{ticket.subject}}\n\nTicket {{ticket.id}} missed its SLA "
 				  "target.\n\n{{desk.name}}\n" },
-		{ "window", "Subject: Planned maintenance: {{ticket.subject}}\n\n{{reply.body}}\n\n{{desk.name}}\n" },
 		{ "window_ahead", "Subject: Planned maintenance: {{notice.title}} ({{notice.start}})\n\n"
 				  "Planned maintenance on {{notice.system}}.\n\nStart: {{notice.start}}\n"
 				  "End:   {{notice.end}}\n(times in {{notice.zone}})\n{{notice.details}}\n{{desk.name}}\n" },
@@ -523,50 +522,6 @@ out:
 		user_clear(&u[i]);
 	free(u);
 	return rc;
-}
-
-int outbox_announce_window(struct desk *d, const char *title, const char *details, const int64_t *contact_ids,
-			   size_t n, int *queued, struct wb_err *err)
-{
-	const struct wb_config *cfg = d->cfg;
-	if (queued)
-		*queued = 0;
-	int rc = store_begin(d->store, err);
-	if (rc)
-		return rc;
-	for (size_t i = 0; i < n && rc == WB_OK; i++) {
-		struct contact c;
-		if ((rc = store_contact_get(d->store, contact_ids[i], &c, err)))
-			break;
-		bool own = false;
-		if (c.email && mail_addr_valid(c.email) && (rc = is_desk_addr(d, cfg, c.email, &own, err)) == WB_OK &&
-		    !own) {
-			char *to = c.name && *c.name ? xasprintf("%s <%s>", c.name, c.email) : xstrdup(c.email);
-			struct queue_req q = { 0 };
-			q.tmpl = "window";
-			q.lang = c.language && *c.language ? c.language : cfg->language;
-			q.f.ticket_subject = title;
-			q.f.requester_name = c.name;
-			q.f.operator_name = d->me.name ? d->me.name : d->me.login;
-			q.f.desk_name = cfg->desk_name;
-			q.f.reply_body = details;
-			const char *tos[] = { to };
-			const char *rcpts[] = { c.email };
-			q.to = tos;
-			q.rcpts = rcpts;
-			q.n = 1;
-			rc = queue_mail(d, cfg, &q, err);
-			if (rc == WB_OK && queued)
-				(*queued)++;
-			free(to);
-		}
-		contact_clear(&c);
-	}
-	if (rc) {
-		store_rollback(d->store);
-		return rc;
-	}
-	return store_commit(d->store, err);
 }
 
 int outbox_report_mail(struct desk *d, const char *to, const char *subject, const char *body, const char *att_name,

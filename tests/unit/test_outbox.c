@@ -966,7 +966,7 @@ static void test_backoff(void **state)
 static void test_templates(void **state)
 {
 	struct fx *f = *state;
-	const char *names[] = { "ack", "reply", "resolved", "sla_at_risk", "sla_breached", "window", "remind" };
+	const char *names[] = { "ack", "reply", "resolved", "sla_at_risk", "sla_breached", "remind" };
 	const char *langs[] = { "en", "zh_CN" };
 	struct outbox_fields fl = { "42", "升级失败", "王丽", "张三", "维保支持", "REPLY-BODY", "2.4.1",
 				    NULL, NULL, NULL, NULL, NULL, NULL, NULL };
@@ -1092,35 +1092,6 @@ static void test_sla_and_window(void **state)
 	assert_true(zh);
 	outbox_items_free(&v, n);
 
-	/* a maintenance window, each contact in their language, without a ticket tag */
-	int64_t c1, c2;
-	assert_int_equal(store_begin(f->d->store, &err), 0);
-	assert_int_equal(desk_contact_for_email(f->d, "li@example.cn", "李四", &c1, &err), 0);
-	assert_int_equal(desk_contact_for_email(f->d, "ann@example.com", "Ann", &c2, &err), 0);
-	assert_int_equal(store_commit(f->d->store, &err), 0);
-	set_contact_language(f, "li@example.cn", "zh_CN");
-	int64_t ids[] = { c1, c2 };
-	assert_int_equal(outbox_announce_window(f->d, "核心系统升级", "2026-12-05 22:00–02:00", ids, 2, &queued, &err), 0);
-	assert_int_equal(queued, 2);
-	assert_int_equal(store_outbox_list(f->d->store, false, 0, 0, 2, &v, &n, &err), 0);
-	for (size_t i = 0; i < n; i++) {
-		struct outbox_item it;
-		assert_int_equal(store_outbox_get(f->d->store, v[i].id, &it, &err), 0);
-		assert_int_equal(it.ticket_id, 0);
-		GMimeMessage *m = parse(it.raw);
-		const char *subj = g_mime_message_get_subject(m);
-		assert_null(strstr(subj, "[#"));
-		if (!strcmp(it.rcpt[0].addr, "li@example.cn"))
-			assert_string_equal(subj, "计划维护通知：核心系统升级");
-		else
-			assert_string_equal(subj, "Planned maintenance: 核心系统升级");
-		char *text = body_text(m);
-		assert_non_null(strstr(text, "2026-12-05 22:00–02:00"));
-		free(text);
-		g_object_unref(m);
-		outbox_item_clear(&it);
-	}
-	outbox_items_free(&v, n);
 }
 
 /* A recipient marked sent is never handed out again; a lost claim changes nothing. */
