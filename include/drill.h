@@ -2,8 +2,9 @@
  * the tickets the figure counts (store_report.h says how each is counted), and a short text
  * naming that narrowing for a list's title ("opened 2026-10-01–2026-10-31 · phone").
  *
- * Counted events and tickets: the reopen figure counts status changes and the rating figures count
- * ratings; their lists show each ticket once, however often it was reopened or rated. */
+ * Counted tickets and ratings: the reopen figure counts tickets reopened in the period (once each,
+ * however often), as its list shows them; the rating figures count ratings, and their lists show
+ * each rated ticket once. */
 #ifndef WB_DRILL_H
 #define WB_DRILL_H
 

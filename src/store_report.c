@@ -219,7 +219,7 @@ static const struct query {
 		     "WHERE t.status NOT IN ('resolved','closed') AND t.created_at < :p{F} "
 		     "UNION ALL SELECT :p - t.created_at FROM tickets t "
 		     "WHERE " DONE " >= :p AND +t.created_at < :p{F})", row_backlog, OFF_NONE },
-	{ "reopened", "SELECT count(*) FROM audit a JOIN tickets t ON t.id = a.ticket_id "
+	{ "reopened", "SELECT count(DISTINCT a.ticket_id) FROM audit a JOIN tickets t ON t.id = a.ticket_id "
 		      "WHERE a.what = 'status' AND a.new_value = 'reopened' AND a.at >= :from AND a.at < :to{F}",
 	  row_reopened, OFF_NONE },
 	{ "fixed_versions", "SELECT coalesce(t.fixed_version, ''), count(*) FROM tickets t "
