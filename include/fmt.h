@@ -20,6 +20,9 @@ void fmt_long_date(wb_time t, char *buf, size_t n);
  * unknown zone: UTC): "Thu 26 Nov 2026 21:00", "2026年11月27日 周五 04:00". For mail to a person in
  * another zone than the desk's. "-" for 0. */
 void fmt_long_datetime_in(wb_time t, const char *tz, char *buf, size_t n);
+/* The long date alone on the wall clock of zone tz (as fmt_long_datetime_in): "Thu 26 Nov 2026",
+ * "2026年11月26日 周四". For headings of days in the desk's zone. "-" for 0. */
+void fmt_long_date_in(wb_time t, const char *tz, char *buf, size_t n);
 /* A zone as a reader recognises it, with its offset at t: "Asia/Shanghai (UTC+8)",
  * "Asia/Kolkata (UTC+05:30)"; "UTC" for NULL, "", UTC or an unknown zone. */
 void fmt_zone(const char *tz, wb_time t, char *buf, size_t n);

@@ -96,12 +96,13 @@ enum {
 	X(PERIOD_QUARTER, "period-quarter", N_("Show a quarter"))                \
 	X(DAY_PREV, "day-prev", N_("Previous day"))                              \
 	X(DAY_NEXT, "day-next", N_("Next day"))                                  \
-	X(WEEK_PREV, "week-prev", N_("Previous week (previous task in a day's list)")) \
-	X(WEEK_NEXT, "week-next", N_("Next week (next task in a day's list)"))   \
-	X(MONTH_PREV, "month-prev", N_("Previous month"))                        \
-	X(MONTH_NEXT, "month-next", N_("Next month"))                            \
+	X(WEEK_PREV, "week-prev", N_("Previous week (previous task in a day's list or the agenda)")) \
+	X(WEEK_NEXT, "week-next", N_("Next week (next task in a day's list or the agenda)")) \
+	X(MONTH_PREV, "month-prev", N_("Previous month (previous screen in the agenda)")) \
+	X(MONTH_NEXT, "month-next", N_("Next month (next screen in the agenda)")) \
 	X(TODAY, "today", N_("Jump to today"))                                   \
 	X(WEEK_VIEW, "week-view", N_("Switch between the month grid and the week view")) \
+	X(AGENDA, "agenda", N_("Switch between the month grid and the agenda (what is coming, day by day)")) \
 	X(ADD_PLAN, "add-plan", N_("Add a maintenance plan"))                    \
 	X(EDIT_PLAN, "edit-plan", N_("Edit the maintenance plan (name, schedule, checklist)")) \
 	X(PLANS, "plans", N_("List the maintenance plans"))                      \

@@ -120,6 +120,17 @@ void fmt_long_datetime_in(wb_time t, const char *tz, char *buf, size_t n)
 	snprintf(buf, n, "%s %02d:%02d", date, tm.tm_hour, tm.tm_min);
 }
 
+void fmt_long_date_in(wb_time t, const char *tz, char *buf, size_t n)
+{
+	if (!t) {
+		snprintf(buf, n, "-");
+		return;
+	}
+	struct tm tm;
+	wall_clock(t, tz, &tm);
+	long_date(&tm, buf, n);
+}
+
 void fmt_zone(const char *tz, wb_time t, char *buf, size_t n)
 {
 	if (recur_tz_is_utc(tz) || recur_tz_check(tz, NULL) != WB_OK) {

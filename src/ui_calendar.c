@@ -1,13 +1,16 @@
 /* ui_calendar.c — the month grid (as calcurse draws it) with each day's maintenance tasks counted by
- * status in colour, and the selected day's windows and tasks listed below it. Data comes from
- * plan.h (plan_month_summary, plan_agenda); date arithmetic from calmonth.h; drawing via ui_term. */
+ * status in colour, and the selected day's windows and tasks listed below it; the week view; the
+ * agenda (ui_agenda.c) in place of both. Data comes from plan.h (plan_month_summary, plan_agenda);
+ * date arithmetic from calmonth.h; drawing via ui_term. */
 #include "ui_calendar.h"
 
 #include "calmonth.h"
+#include "fmt.h"
 #include "i18n.h"
 #include "plan.h"
 #include "recur.h"
 #include "strbuf.h"
+#include "ui_agenda.h"
 #include "ui_plan.h"
 #include "ui_term.h"
 #include "utf8.h"
@@ -28,6 +31,8 @@ struct cal_view {
 	bool week;                     /* the week view instead of the month grid */
 	int wy, wm, wd;                /* the week's first day (Monday) */
 	struct plan_agenda week_items;
+	bool agenda;                   /* the agenda instead of the grid and the day's list */
+	struct ui_agenda ag;
 	char error[512];
 };
 
@@ -96,6 +101,8 @@ static void load(struct ui_app *a, struct cal_view *v)
 				snprintf(v->error, sizeof v->error, "%s", err.msg);
 		}
 	}
+	if (v->agenda)
+		ui_agenda_reload(a, &v->ag);
 }
 
 /* The week view: one column a day, Monday first, each listing the day's windows and tasks. */
@@ -211,10 +218,12 @@ static void key1(const struct ui_app *a, enum ui_action act, char *buf, size_t n
 			snprintf(buf, n, "%s", brief[i][1]);
 }
 
+enum hint_mode { HINTS_MONTH, HINTS_LIST, HINTS_AGENDA };
+
 /* The bottom line's keys, from the key table. Caller frees. */
-static char *key_hints(const struct ui_app *a, bool list)
+static char *key_hints(const struct ui_app *a, enum hint_mode mode)
 {
-	static const struct {
+	static const struct hint {
 		enum ui_action act, pair;
 		const char *label;
 	} month[] = {
@@ -228,17 +237,26 @@ static char *key_hints(const struct ui_app *a, bool list)
 		{ ACT_HELP, ACT_NONE, N_("help") },
 		{ ACT_OPEN, ACT_NONE, N_("the day") },
 		{ ACT_WEEK_VIEW, ACT_NONE, N_("week/month") },
+		{ ACT_AGENDA, ACT_NONE, N_("agenda") },
 		{ ACT_QUIT, ACT_NONE, N_("leave") },
 	}, focus[] = {
 		{ ACT_WEEK_PREV, ACT_WEEK_NEXT, N_("choose") },
 		{ ACT_OPEN, ACT_NONE, N_("open the task") },
 		{ ACT_EDIT_PLAN, ACT_NONE, N_("edit its plan") },
 		{ ACT_QUIT, ACT_NONE, N_("back to the month") },
+	}, agenda[] = {
+		{ ACT_WEEK_PREV, ACT_WEEK_NEXT, N_("choose") },
+		{ ACT_MONTH_PREV, ACT_MONTH_NEXT, N_("screen") },
+		{ ACT_OPEN, ACT_NONE, N_("open the task") },
+		{ ACT_EDIT_PLAN, ACT_NONE, N_("edit its plan") },
+		{ ACT_AGENDA, ACT_NONE, N_("back to the month") },
 	};
 	struct strbuf b = STRBUF_INIT;
-	size_t n = list ? sizeof focus / sizeof focus[0] : sizeof month / sizeof month[0];
+	const struct hint *t = mode == HINTS_LIST ? focus : mode == HINTS_AGENDA ? agenda : month;
+	size_t n = mode == HINTS_LIST ? sizeof focus / sizeof focus[0]
+		 : mode == HINTS_AGENDA ? sizeof agenda / sizeof agenda[0] : sizeof month / sizeof month[0];
 	for (size_t i = 0; i < n; i++) {
-		enum ui_action act = list ? focus[i].act : month[i].act, pair = list ? focus[i].pair : month[i].pair;
+		enum ui_action act = t[i].act, pair = t[i].pair;
 		char k1[48], k2[48] = "";
 		key1(a, act, k1, sizeof k1);
 		if (pair != ACT_NONE)
@@ -246,12 +264,22 @@ static char *key_hints(const struct ui_app *a, bool list)
 		if (!k1[0])
 			continue;
 		bool arrows = k2[0] && strstr("←↑", k1) && strstr("→↓", k2); /* "←→ day", not "←/→ day" */
-		strbuf_addf(&b, "%s %s%s%s %s", b.len ? " " : "", k1, k2[0] && !arrows ? "/" : "", k2,
-			    _(list ? focus[i].label : month[i].label));
+		strbuf_addf(&b, "%s %s%s%s %s", b.len ? " " : "", k1, k2[0] && !arrows ? "/" : "", k2, _(t[i].label));
 	}
-	if (!list)
+	if (mode == HINTS_MONTH)
 		strbuf_adds(&b, _("  ! missed  o open  + done  . planned  W window"));
 	return strbuf_detach(&b);
+}
+
+/* The bottom line: an error, else the message, else the keys; then sends the screen. */
+static void draw_bottom(struct ui_app *a, const char *error, enum hint_mode mode)
+{
+	char *keys = key_hints(a, mode);
+	const char *help = error[0] ? error : a->msg[0] ? a->msg : keys;
+	enum ui_role hrole = error[0] ? ROLE_ERROR : a->msg[0] ? a->msg_role : ROLE_STATUSBAR;
+	ui_term_text(a->rows - 1, 0, a->cols, help, hrole, UI_TEXT_PAD | UI_TEXT_ELLIPSIS);
+	free(keys);
+	ui_term_flush();
 }
 
 static void draw(struct ui_app *a, struct cal_view *v)
@@ -261,10 +289,22 @@ static void draw(struct ui_app *a, struct cal_view *v)
 	int open = 0, missed = 0;
 	struct wb_err err = { 0 };
 	plan_today_counts(a->desk, &open, &missed, &err);
-	char title[160];
-	snprintf(title, sizeof title, _(" Maintenance calendar  %04d-%02d    today: %d open, %d missed"), v->year,
-		 v->month, open, missed);
+	char title[256];
+	if (v->agenda) {
+		char from[96];
+		fmt_long_date_in(v->ag.from, zone(a), from, sizeof from);
+		snprintf(title, sizeof title, _(" Maintenance calendar  agenda from %s    today: %d open, %d missed"),
+			 from, open, missed);
+	} else {
+		snprintf(title, sizeof title, _(" Maintenance calendar  %04d-%02d    today: %d open, %d missed"),
+			 v->year, v->month, open, missed);
+	}
 	ui_term_text(0, 0, cols, title, ROLE_TOPBAR, UI_TEXT_PAD | UI_TEXT_ELLIPSIS);
+	if (v->agenda) {
+		ui_agenda_draw(a, &v->ag, 1, rows - 1);
+		draw_bottom(a, v->ag.error[0] ? v->ag.error : v->error, HINTS_AGENDA);
+		return;
+	}
 
 	int cw = cols / 7;
 	int avail = rows - 3;                 /* title, headings, bottom line */
@@ -315,17 +355,14 @@ static void draw(struct ui_app *a, struct cal_view *v)
 			role = ROLE_SELECTED;
 		ui_term_text(top + 1 + i, 0, cols, line, role, UI_TEXT_PAD | UI_TEXT_ELLIPSIS);
 	}
-	char *keys = key_hints(a, v->list_focus);
-	const char *help = v->error[0] ? v->error : a->msg[0] ? a->msg : keys;
-	enum ui_role hrole = v->error[0] ? ROLE_ERROR : a->msg[0] ? a->msg_role : ROLE_STATUSBAR;
-	ui_term_text(rows - 1, 0, cols, help, hrole, UI_TEXT_PAD | UI_TEXT_ELLIPSIS);
-	free(keys);
-	ui_term_flush();
+	draw_bottom(a, v->error, v->list_focus ? HINTS_LIST : HINTS_MONTH);
 }
 
 /* The plan of the selected agenda line (the day's first plan in the month grid); 0 when none. */
 static int64_t selected_plan(const struct cal_view *v)
 {
+	if (v->agenda)
+		return ui_agenda_selected_plan(&v->ag);
 	size_t from = v->list_focus ? v->list_sel : 0;
 	for (size_t i = from; i < v->day_items.n; i++) {
 		if (!v->day_items.items[i].is_window)
@@ -341,6 +378,7 @@ static void open_task(struct ui_app *a, struct cal_view *v, int64_t id)
 {
 	plan_agenda_free(&v->day_items);
 	plan_agenda_free(&v->week_items);
+	ui_agenda_free(&v->ag);
 	ui_term_clear();
 	a->dirty = UI_DIRTY_ALL;
 	ui_app_open_ticket(a, id);
@@ -413,6 +451,21 @@ void ui_calendar_run(struct ui_app *a)
 		}
 		if (act == ACT_EDIT_PLAN)
 			continue;
+		if (v.agenda) {
+			int64_t id = 0;
+			switch (ui_agenda_key(a, &v.ag, act, &id)) {
+			case UI_AGENDA_OPEN:
+				open_task(a, &v, id);
+				return;
+			case UI_AGENDA_LEAVE:
+				v.agenda = false;
+				ui_agenda_free(&v.ag);
+				break;
+			case UI_AGENDA_STAY:
+				break;
+			}
+			continue;
+		}
 		if (v.list_focus) {
 			if (act == ACT_QUIT)
 				v.list_focus = false;
@@ -444,6 +497,10 @@ void ui_calendar_run(struct ui_app *a)
 			v.year = v.ty, v.month = v.tm, v.day = v.td;
 			break;
 		case ACT_WEEK_VIEW: v.week = !v.week; break;
+		case ACT_AGENDA:
+			v.agenda = true;
+			ui_agenda_start(a, &v.ag, v.year, v.month, v.day);
+			continue;
 		case ACT_ADD_PLAN: {
 			char date[16];
 			snprintf(date, sizeof date, "%04d-%02d-%02d", v.year, v.month, v.day);
@@ -467,6 +524,7 @@ void ui_calendar_run(struct ui_app *a)
 out:
 	plan_agenda_free(&v.day_items);
 	plan_agenda_free(&v.week_items);
+	ui_agenda_free(&v.ag);
 	ui_term_clear();
 	ui_list_invalidate(a->list);
 	a->dirty = UI_DIRTY_ALL;

@@ -104,6 +104,7 @@ static const char builtin_keys[] =
 	"bind calendar t        today\n"
 	"bind calendar Home     today\n"
 	"bind calendar w        week-view\n"
+	"bind calendar A        agenda\n"
 	"bind calendar Enter    open\n"
 	"bind calendar a        add-plan\n"
 	"bind calendar e        edit-plan\n"
