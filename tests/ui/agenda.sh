@@ -11,6 +11,11 @@ WEIBAO_NOW=$T0 wb plan add --name "daily inspection" --system erp --rule "FREQ=W
 WEIBAO_NOW=$T0 wb plan add --name "backup check" --kind backup_check --system db --rule "FREQ=WEEKLY;BYDAY=TH" \
 	--start 2026-11-01T08:00 --duration 30 --checklist "restore tested" >/dev/null || fail "plan 2"
 WEIBAO_NOW=$T0 wb calendar generate --days 3 >/dev/null || fail "generate"   # the 25th to the 27th
+# Friday's inspection done early: both items ticked
+fri=$(WEIBAO_NOW=$T0 wb calendar --from 2026-11-27 --to 2026-11-28 | sed -n 's/.*daily inspection .* #\([0-9]*\)$/\1/p')
+[ -n "$fri" ] || fail "no task for Friday's inspection"
+WEIBAO_NOW=$T0 wb plan done "$fri" 1 --result ok >/dev/null && WEIBAO_NOW=$T0 wb plan done "$fri" 2 --result ok >/dev/null \
+	|| fail "ticking Friday's checklist"
 WEIBAO_NOW=$T0 wb window add --system erp --start "2026-11-28 22:00" --end "2026-11-29 02:00" \
 	--title "ERP upgrade" >/dev/null || fail "window"
 
@@ -35,8 +40,8 @@ sed -n 2p "$T/items" | grep -q "^   08:00-08:30  backup check  *db  *backup chec
 	|| fail "Thursday's backup check is not the second line"
 sed -n 3p "$T/items" | grep -q "^   09:00-09:30  inspection  *erp  *daily inspection  #[0-9]*  *open$" \
 	|| fail "Thursday's inspection does not follow its backup check"
-sed -n 4p "$T/items" | grep -q "^   09:00-09:30  inspection  *erp  *daily inspection  #[0-9]*  *open$" \
-	|| fail "Friday's inspection is not listed"
+sed -n 4p "$T/items" | grep -q "^   09:00-09:30  inspection  *erp  *daily inspection  #$fri  *done$" \
+	|| fail "Friday's inspection is not listed as done"
 sed -n 5p "$T/items" | grep -q "^   22:00-11-29 02:00  window  *erp  *ERP upgrade$" \
 	|| fail "Saturday's window is not listed"
 sed -n '/^ Mon 30 Nov 2026/{n;p;}' "$T/screen" | grep -q "09:00-09:30  inspection .*daily inspection .*planned" \
