@@ -344,8 +344,13 @@ static void draw(struct ui_app *a, struct cal_view *v)
 		if (it->ticket_id)
 			snprintf(ticket, sizeof ticket, "  #%lld", (long long)it->ticket_id);
 		char *status = utf8_pad(plan_status_label(it->status), 8); /* by display width: Chinese labels too */
-		snprintf(line, sizeof line, " %.5s-%.11s  %s %s  %s%s", a1 + 11, strncmp(a1, a2, 10) ? a2 + 5 : a2 + 11,
-			 status, it->title, it->system ? it->system : it->org ? it->org : "", ticket);
+		char end[16]; /* "02:00", or "11-29 02:00" when it ends on another day */
+		if (strncmp(a1, a2, 10))
+			snprintf(end, sizeof end, "%.5s %.5s", a2 + 5, a2 + 11);
+		else
+			snprintf(end, sizeof end, "%.5s", a2 + 11);
+		snprintf(line, sizeof line, " %.5s-%s  %s %s  %s%s", a1 + 11, end, status, it->title,
+			 it->system ? it->system : it->org ? it->org : "", ticket);
 		free(status);
 		enum ui_role role = it->status == PLAN_ST_MISSED ? ROLE_SLA_BREACHED
 				  : it->status == PLAN_ST_OPEN ? ROLE_SLA_AT_RISK
