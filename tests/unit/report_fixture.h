@@ -61,7 +61,7 @@
 #ifndef WB_REPORT_FIXTURE_H
 #define WB_REPORT_FIXTURE_H
 
-#include "testutil.h"
+#include "testdesk.h"
 
 #include "config.h"
 #include "desk.h"
@@ -168,10 +168,8 @@ static void org(struct fx *f, const char *name, const char *domain)
 static int setup(void **state)
 {
 	struct fx *f = xcalloc(1, sizeof *f);
-	f->dir = test_tmpdir();
-	f->db = xasprintf("%s/desk.db", f->dir);
+	test_desk_prepare(&f->dir, &f->db, &f->cfg);
 	struct wb_err err = { 0 };
-	assert_int_equal(config_load("/dev/null", &f->cfg, &err), WB_OK);
 	free(f->cfg.timezone);
 	f->cfg.timezone = xstrdup(TZ);
 	free(f->cfg.holidays);
@@ -239,13 +237,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	desk_close(&f->d);
-	config_clear(&f->cfg);
-	test_rmtree(f->dir);
-	free(f->dir);
-	free(f->db);
+	test_desk_close(&f->dir, &f->db, &f->cfg, &f->d);
 	free(f);
-	clock_set_fixed(0);
 	return 0;
 }
 

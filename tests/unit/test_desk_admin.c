@@ -2,7 +2,7 @@
  * the mail layer: retrying and cancelling outgoing mail (operators only, audited), the quarantine
  * (drop, retry once the cause is gone), imports in batch transactions, walking every ticket from
  * one snapshot, reading a ticket with its conversation, and the database check. Real SQLite files. */
-#include "testutil.h"
+#include "testdesk.h"
 
 #include "config.h"
 #include "desk.h"
@@ -31,10 +31,8 @@ static void set(char **field, const char *v)
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	f->dir = test_tmpdir();
-	f->db = xasprintf("%s/desk.db", f->dir);
+	test_desk_prepare(&f->dir, &f->db, &f->cfg);
 	struct wb_err err = { 0 };
-	config_load("/dev/null", &f->cfg, &err);
 	char *tpl = xasprintf("%s/docs/templates", test_root());
 	set(&f->cfg.templates_dir, tpl);
 	free(tpl);
@@ -53,13 +51,8 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 	desk_close(&f->viewer);
-	desk_close(&f->d);
-	config_clear(&f->cfg);
-	test_rmtree(f->dir);
-	free(f->dir);
-	free(f->db);
+	test_desk_close(&f->dir, &f->db, &f->cfg, &f->d);
 	free(f);
-	clock_set_fixed(0);
 	return 0;
 }
 

@@ -1,6 +1,6 @@
 /* The outbox end to end: the desk queues mail in the transaction of a reply, the sender hands
  * it to a real SMTP server (tests/smtpd.py, aiosmtpd on 127.0.0.1), and what arrived is parsed. */
-#include "testutil.h"
+#include "testdesk.h"
 
 #include "config.h"
 #include "desk.h"
@@ -91,11 +91,8 @@ static void set(char **field, const char *v)
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	f->dir = test_tmpdir();
-	f->db = malloc(300);
-	snprintf(f->db, 300, "%s/desk.db", f->dir);
+	test_desk_prepare(&f->dir, &f->db, &f->cfg);
 	struct wb_err err = { 0 };
-	config_load("/dev/null", &f->cfg, &err);
 	char tpl[512];
 	snprintf(tpl, sizeof tpl, "%s/docs/templates", test_root());
 	set(&f->cfg.templates_dir, tpl);
@@ -116,13 +113,8 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 	smtpd_stop(&f->sv);
-	desk_close(&f->d);
-	config_clear(&f->cfg);
-	test_rmtree(f->dir);
-	free(f->dir);
-	free(f->db);
+	test_desk_close(&f->dir, &f->db, &f->cfg, &f->d);
 	free(f);
-	clock_set_fixed(0);
 	return 0;
 }
 

@@ -1,6 +1,6 @@
 /* The maintenance calendar on a real SQLite file: plans, generated tasks, checklists, missed
  * occurrences, windows, notices and iCalendar round trips. */
-#include "testutil.h"
+#include "testdesk.h"
 
 #include "config.h"
 #include "desk.h"
@@ -54,13 +54,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	desk_close(&f->d);
-	config_clear(&f->cfg);
-	test_rmtree(f->dir);
-	free(f->dir);
-	free(f->db);
+	test_desk_close(&f->dir, &f->db, &f->cfg, &f->d);
 	free(f);
-	clock_set_fixed(0);
 	return 0;
 }
 

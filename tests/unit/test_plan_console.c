@@ -1,6 +1,6 @@
 /* What the console's plan screens read through plan.h: a task's checklist with who ticked what, the
  * list of plans, a plan's schedule in words and its next start. A real SQLite file, a fixed clock. */
-#include "testutil.h"
+#include "testdesk.h"
 
 #include "config.h"
 #include "desk.h"
@@ -52,13 +52,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	desk_close(&f->d);
-	config_clear(&f->cfg);
-	test_rmtree(f->dir);
-	free(f->dir);
-	free(f->db);
+	test_desk_close(&f->dir, &f->db, &f->cfg, &f->d);
 	free(f);
-	clock_set_fixed(0);
 	return 0;
 }
 
