@@ -67,6 +67,7 @@
 #include "desk.h"
 #include "directory.h"
 #include "recur.h"
+#include "report.h"
 #include "store_dir.h"
 #include "xmalloc.h"
 
@@ -240,6 +241,20 @@ static int teardown(void **state)
 	test_desk_close(&f->dir, &f->db, &f->cfg, &f->d);
 	free(f);
 	return 0;
+}
+
+/* The report for period (and org_name, NULL for all) on the fixture desk; fails the test on an error.
+ * The caller frees it with report_clear. */
+static struct report build(struct fx *f, const char *period, const char *org_name)
+{
+	struct report_spec spec = { 0 };
+	spec.period = period;
+	spec.org = org_name;
+	struct report r;
+	struct wb_err err = { 0 };
+	if (report_build(f->d, &spec, &r, &err))
+		fail_msg("%s", err.msg);
+	return r;
 }
 
 #endif

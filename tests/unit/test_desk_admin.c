@@ -22,22 +22,12 @@ struct fx {
 	struct desk *viewer; /* a second process: viewer1 */
 };
 
-static void set(char **field, const char *v)
-{
-	free(*field);
-	*field = v ? xstrdup(v) : NULL;
-}
-
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
 	test_desk_prepare(&f->dir, &f->db, &f->cfg);
 	struct wb_err err = { 0 };
-	char *tpl = xasprintf("%s/docs/templates", test_root());
-	set(&f->cfg.templates_dir, tpl);
-	free(tpl);
-	set(&f->cfg.mail_from, "support@weibao.example.cn");
-	set(&f->cfg.mail_domain, "weibao.example.cn");
+	test_desk_mail_config(&f->cfg);
 	clock_set_fixed(T0);
 	assert_int_equal(desk_open(&f->cfg, f->db, "admin1", &f->d, &err), 0);
 	outbox_attach(f->d, &f->cfg);

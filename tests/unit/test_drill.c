@@ -18,18 +18,6 @@
 
 #include "report_fixture.h"
 
-static struct report build(struct fx *f, const char *period, const char *org_name)
-{
-	struct report_spec spec = { 0 };
-	spec.period = period;
-	spec.org = org_name;
-	struct report r;
-	struct wb_err err = { 0 };
-	if (report_build(f->d, &spec, &r, &err))
-		fail_msg("%s", err.msg);
-	return r;
-}
-
 /* Pages through the tickets of the figure two at a time, the way the list does (keyset, default
  * sort), and returns how many there were; each ticket must come once. */
 static int64_t listed(struct fx *f, const struct report *r, enum drill_figure fig, int kind, int channel,

@@ -77,23 +77,13 @@ struct fx {
 	struct desk *d;
 };
 
-static void set(char **field, const char *v)
-{
-	free(*field);
-	*field = v ? xstrdup(v) : NULL;
-}
-
 static int setup(void **state)
 {
 	struct fx *f = xcalloc(1, sizeof *f);
 	test_desk_prepare(&f->dir, &f->db, &f->cfg);
 	struct wb_err err = { 0 };
-	char tpl[512];
-	snprintf(tpl, sizeof tpl, "%s/docs/templates", test_root());
-	set(&f->cfg.templates_dir, tpl);
-	set(&f->cfg.mail_from, "support@weibao.example.cn");
-	set(&f->cfg.mail_domain, "weibao.example.cn");
-	set(&f->cfg.desk_name, "Desk");
+	test_desk_mail_config(&f->cfg);
+	test_cfg_set(&f->cfg.desk_name, "Desk");
 	clock_set_fixed(at("2026-11-25T02:00:00Z"));
 	assert_int_equal(desk_open(&f->cfg, f->db, "admin1", &f->d, &err), 0);
 	outbox_attach(f->d, &f->cfg);

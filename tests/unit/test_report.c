@@ -40,18 +40,6 @@ static void test_fixture_due_times(void **state)
 	}
 }
 
-static struct report build(struct fx *f, const char *period, const char *org_name)
-{
-	struct report_spec spec = { 0 };
-	spec.period = period;
-	spec.org = org_name;
-	struct report r;
-	struct wb_err err = { 0 };
-	if (report_build(f->d, &spec, &r, &err))
-		fail_msg("%s", err.msg);
-	return r;
-}
-
 static void test_month_figures(void **state)
 {
 	struct fx *f = *state;

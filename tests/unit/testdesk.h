@@ -25,6 +25,24 @@ static inline void test_desk_prepare(char **dir, char **db, struct wb_config *cf
 		fail_msg("config_load: %s", err.msg);
 }
 
+/* Replaces the configuration string *field by a copy of v (NULL clears it). */
+static inline void test_cfg_set(char **field, const char *v)
+{
+	free(*field);
+	*field = v ? xstrdup(v) : NULL;
+}
+
+/* The mail settings the mail tests share: the shipped templates (docs/templates of the project),
+ * sender support@weibao.example.cn, mail domain weibao.example.cn. */
+static inline void test_desk_mail_config(struct wb_config *cfg)
+{
+	char *tpl = xasprintf("%s/docs/templates", test_root());
+	test_cfg_set(&cfg->templates_dir, tpl);
+	free(tpl);
+	test_cfg_set(&cfg->mail_from, "support@weibao.example.cn");
+	test_cfg_set(&cfg->mail_domain, "weibao.example.cn");
+}
+
 /* Closes *d, clears cfg, removes the directory and frees both paths (NULLing them), and puts the
  * clock back to the real one. */
 static inline void test_desk_close(char **dir, char **db, struct wb_config *cfg, struct desk **d)
