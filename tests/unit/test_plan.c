@@ -10,29 +10,6 @@
 #include "store_dir.h"
 #include "xmalloc.h"
 
-static int64_t add_plan(struct fx *f, const char *name, const char *rule, const char *start, const char *tz,
-			int minutes, const char *exdates, const char *checklist)
-{
-	struct plan p = { 0 };
-	p.name = (char *)name;
-	p.kind = (char *)"inspection";
-	p.system = (char *)"erp";
-	p.rrule = (char *)rule;
-	p.dtstart = (char *)start;
-	p.tz = (char *)tz;
-	p.duration_min = minutes;
-	p.exdates = (char *)exdates;
-	p.lead_hours = 24;
-	plan_set_checklist(&p, checklist);
-	int64_t id = 0;
-	struct wb_err err = { 0 };
-	int rc = plan_add(f->d, &p, &id, &err);
-	plan_set_checklist(&p, NULL);
-	if (rc)
-		fail_msg("plan_add: %s", err.msg);
-	return id;
-}
-
 /* The local dates of the plan's occurrences in [from, to) as the agenda shows them, joined by spaces. */
 static char *agenda_dates(struct fx *f, int64_t plan_id, const char *from, const char *to, const char *tz)
 {

@@ -10,32 +10,17 @@
 
 #include <stdio.h>
 
-static int64_t add_plan(struct fx *f, const char *name, const char *rule, const char *checklist)
+/* A plan on erp from Mon 2026-11-23 09:00 in Shanghai, 30 minutes, no exception dates. */
+static int64_t console_plan(struct fx *f, const char *name, const char *rule, const char *checklist)
 {
-	struct plan p = { 0 };
-	p.name = (char *)name;
-	p.kind = (char *)"inspection";
-	p.system = (char *)"erp";
-	p.rrule = (char *)rule;
-	p.dtstart = (char *)"2026-11-23T09:00";
-	p.tz = (char *)"Asia/Shanghai";
-	p.duration_min = 30;
-	p.lead_hours = 24;
-	plan_set_checklist(&p, checklist);
-	int64_t id = 0;
-	struct wb_err err = { 0 };
-	int rc = plan_add(f->d, &p, &id, &err);
-	plan_set_checklist(&p, NULL);
-	if (rc)
-		fail_msg("plan_add: %s", err.msg);
-	return id;
+	return add_plan(f, name, rule, "2026-11-23T09:00", "Asia/Shanghai", 30, NULL, checklist);
 }
 
 static void test_task_checklist(void **state)
 {
 	struct fx *f = *state;
 	struct wb_err err = { 0 };
-	int64_t plan = add_plan(f, "db health", "FREQ=DAILY", "disk|logs|vacuum");
+	int64_t plan = console_plan(f, "db health", "FREQ=DAILY", "disk|logs|vacuum");
 	assert_int_equal(plan_generate(f->d, T("2026-11-25T00:00Z"), T("2026-11-26T00:00Z"), NULL, &err), 0);
 	int64_t task = first_task(f);
 	clock_set_fixed(T("2026-11-25T01:10:00Z"));
@@ -73,9 +58,9 @@ static void test_plan_list_and_next_start(void **state)
 {
 	struct fx *f = *state;
 	struct wb_err err = { 0 };
-	int64_t a = add_plan(f, "workday check", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", NULL);
-	int64_t b = add_plan(f, "gone", "FREQ=DAILY", NULL);
-	int64_t c = add_plan(f, "patch day", "FREQ=MONTHLY;BYDAY=2TU", "reboot");
+	int64_t a = console_plan(f, "workday check", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", NULL);
+	int64_t b = console_plan(f, "gone", "FREQ=DAILY", NULL);
+	int64_t c = console_plan(f, "patch day", "FREQ=MONTHLY;BYDAY=2TU", "reboot");
 	assert_int_equal(plan_remove(f->d, b, &err), 0);
 
 	struct plan *v;
@@ -116,7 +101,7 @@ static void test_plan_list_pages(void **state)
 	for (int i = 0; i < 205; i++) {
 		char name[32];
 		snprintf(name, sizeof name, "plan %d", i + 1);
-		add_plan(f, name, "FREQ=DAILY", NULL);
+		console_plan(f, name, "FREQ=DAILY", NULL);
 	}
 	struct plan *v;
 	size_t n;
