@@ -108,6 +108,20 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* Asserts that ticket id has an event line naming both a and b (the refused address and the code). */
+static void assert_event(struct fx *f, int64_t id, const char *a, const char *b)
+{
+	struct message_list ml;
+	struct wb_err err = { 0 };
+	assert_int_equal(desk_ticket_messages(f->d, id, &ml, &err), 0);
+	bool seen = false;
+	for (size_t i = 0; i < ml.n; i++)
+		if (ml.items[i].kind == MSG_EVENT && strstr(ml.items[i].body, a) && strstr(ml.items[i].body, b))
+			seen = true;
+	assert_true(seen);
+	message_list_free(&ml);
+}
+
 static void use_server(struct fx *f, const char *const *extra)
 {
 	smtpd_start(&f->sv, extra);
@@ -451,16 +465,7 @@ static void test_permfail_reported(void **state)
 	outbox_report_clear(&r);
 	assert_int_equal(count_state(f, OUTBOX_FAILED), 1);
 	assert_int_equal(smtpd_count(&f->sv), 0);
-	struct message_list ml;
-	struct wb_err err = { 0 };
-	assert_int_equal(desk_ticket_messages(f->d, id, &ml, &err), 0);
-	bool seen = false;
-	for (size_t i = 0; i < ml.n; i++)
-		if (ml.items[i].kind == MSG_EVENT && strstr(ml.items[i].body, "gone@example.cn") &&
-		    strstr(ml.items[i].body, "550"))
-			seen = true;
-	assert_true(seen);
-	message_list_free(&ml);
+	assert_event(f, id, "gone@example.cn", "550");
 	/* never retried by itself */
 	clock_set_fixed(T0 + 86400);
 	pass_ok(f, &r);
@@ -585,16 +590,7 @@ static void test_batch_permfail_middle(void **state)
 		assert_null(strstr(env, "gone@"));
 		free(env);
 	}
-	struct message_list ml;
-	struct wb_err err = { 0 };
-	assert_int_equal(desk_ticket_messages(f->d, gone, &ml, &err), 0);
-	bool seen = false;
-	for (size_t i = 0; i < ml.n; i++)
-		if (ml.items[i].kind == MSG_EVENT && strstr(ml.items[i].body, "gone@example.cn") &&
-		    strstr(ml.items[i].body, "550"))
-			seen = true;
-	assert_true(seen);
-	message_list_free(&ml);
+	assert_event(f, gone, "gone@example.cn", "550");
 }
 
 /* A 451 to one mail of a batch: it waits for its backoff, the others of the session go. */
