@@ -100,10 +100,10 @@ build/libweibao-san.a: $(SAN_OBJS)
 	@rm -f $@
 	@ar rcs $@ $^
 
-build/tests/%: tests/unit/%.c tests/unit/testutil.h build/libweibao.a | build/tests
+build/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) build/libweibao.a | build/tests
 	@echo "  CCLD  $@"; $(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< build/libweibao.a $(TEST_LIBS) -lm
 
-build/tests-san/%: tests/unit/%.c tests/unit/testutil.h build/libweibao-san.a | build/tests-san
+build/tests-san/%: tests/unit/%.c $(wildcard tests/unit/*.h) build/libweibao-san.a | build/tests-san
 	@echo "  CCLD  $@"; $(CC) $(ALL_CFLAGS) $(SAN) -Itests/unit -o $@ $< build/libweibao-san.a $(TEST_LIBS) -lm
 
 build/obj build/san build/tests build/tests-san:

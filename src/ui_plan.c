@@ -46,17 +46,24 @@ static void key1(const struct ui_app *a, enum ui_ctx ctx, enum ui_action act, ch
 		*comma = '\0';
 }
 
-static bool special_key(struct ui_app *a, int key)
+/* The next key of a screen's loop. UI_KEY_QUIT_SIGNAL (a->quit set): the screen closes.
+ * UI_KEY_TIMEOUT, also for a resize or a redraw (the size is read again): there is only to redraw.
+ * Any other key comes back with the last message cleared. */
+static int next_key(struct ui_app *a)
 {
+	int key = ui_term_key(-1);
 	if (key == UI_KEY_QUIT_SIGNAL) {
 		a->quit = true;
-		return true;
+		return key;
 	}
 	if (key == UI_KEY_RESIZE || key == UI_KEY_REDRAW) {
 		ui_term_size(&a->rows, &a->cols);
 		ui_term_clear();
+		return UI_KEY_TIMEOUT;
 	}
-	return false;
+	if (key != UI_KEY_TIMEOUT)
+		a->msg[0] = '\0';
+	return key;
 }
 
 static void bottom_line(struct ui_app *a, const char *help)
@@ -351,12 +358,11 @@ static bool run_form(struct ui_app *a, struct plan *p)
 			ui_term_draw_too_small();
 		else
 			draw_form(a, &f);
-		int key = ui_term_key(-1);
-		if (special_key(a, key))
+		int key = next_key(a);
+		if (key == UI_KEY_QUIT_SIGNAL)
 			break;
-		if (key == UI_KEY_TIMEOUT || key == UI_KEY_RESIZE || key == UI_KEY_REDRAW)
+		if (key == UI_KEY_TIMEOUT)
 			continue;
-		a->msg[0] = '\0';
 		enum ui_action act = ui_keymap_lookup(&a->keys, UI_CTX_FORM, key);
 		bool in_items = f.field == PF_CHECKLIST;
 		if (in_items && ((key == UI_KEY_UP && f.items.row > 0) || (key == UI_KEY_DOWN && f.items.row + 1 < f.items.n)))
@@ -577,12 +583,11 @@ void ui_plan_list(struct ui_app *a)
 			ui_term_draw_too_small();
 		else
 			draw_list(a, &r, sel, &top);
-		int key = ui_term_key(-1);
-		if (special_key(a, key))
+		int key = next_key(a);
+		if (key == UI_KEY_QUIT_SIGNAL)
 			break;
-		if (key == UI_KEY_TIMEOUT || key == UI_KEY_RESIZE || key == UI_KEY_REDRAW)
+		if (key == UI_KEY_TIMEOUT)
 			continue;
-		a->msg[0] = '\0';
 		enum ui_action act = ui_keymap_lookup(&a->keys, UI_CTX_PLANS, key);
 		if (act == ACT_QUIT)
 			break;
@@ -815,12 +820,11 @@ void ui_plan_checklist(struct ui_app *a, int64_t ticket_id)
 			ui_term_draw_too_small();
 		else
 			draw_checklist(a, &c, sel);
-		int key = ui_term_key(-1);
-		if (special_key(a, key))
+		int key = next_key(a);
+		if (key == UI_KEY_QUIT_SIGNAL)
 			break;
-		if (key == UI_KEY_TIMEOUT || key == UI_KEY_RESIZE || key == UI_KEY_REDRAW)
+		if (key == UI_KEY_TIMEOUT)
 			continue;
-		a->msg[0] = '\0';
 		enum ui_action act = ui_keymap_lookup(&a->keys, UI_CTX_CHECKLIST, key);
 		if (act == ACT_QUIT)
 			break;

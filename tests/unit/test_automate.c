@@ -7,7 +7,7 @@
  *   A (P2) created Mon 10-05 09:00: response due 11:00, at risk from 10:30.
  *   W (P4) created 09:00, answered 09:10, waiting on the customer from 09:20.
  *   R (P4) created 09:00, answered 09:05, resolved 09:30 -> to be closed from Mon 10-12 09:30. */
-#include "testutil.h"
+#include "testdesk.h"
 
 #include "automate.h"
 #include "config.h"
@@ -106,10 +106,8 @@ static void status(struct fx *f, int64_t id, enum ticket_status s)
 static int setup(void **state)
 {
 	struct fx *f = xcalloc(1, sizeof *f);
-	f->dir = test_tmpdir();
-	f->db = xasprintf("%s/desk.db", f->dir);
+	test_desk_prepare(&f->dir, &f->db, &f->cfg);
 	struct wb_err err = { 0 };
-	assert_int_equal(config_load("/dev/null", &f->cfg, &err), WB_OK);
 	assert_int_equal(f->cfg.remind_after_days, 3);
 	assert_int_equal(f->cfg.autoclose_after_days, 7);
 	free(f->cfg.timezone);
@@ -141,13 +139,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	desk_close(&f->d);
-	config_clear(&f->cfg);
-	test_rmtree(f->dir);
-	free(f->dir);
-	free(f->db);
+	test_desk_close(&f->dir, &f->db, &f->cfg, &f->d);
 	free(f);
-	clock_set_fixed(0);
 	return 0;
 }
 

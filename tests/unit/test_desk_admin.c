@@ -2,7 +2,7 @@
  * the mail layer: retrying and cancelling outgoing mail (operators only, audited), the quarantine
  * (drop, retry once the cause is gone), imports in batch transactions, walking every ticket from
  * one snapshot, reading a ticket with its conversation, and the database check. Real SQLite files. */
-#include "testutil.h"
+#include "testdesk.h"
 
 #include "config.h"
 #include "desk.h"
@@ -22,24 +22,12 @@ struct fx {
 	struct desk *viewer; /* a second process: viewer1 */
 };
 
-static void set(char **field, const char *v)
-{
-	free(*field);
-	*field = v ? xstrdup(v) : NULL;
-}
-
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	f->dir = test_tmpdir();
-	f->db = xasprintf("%s/desk.db", f->dir);
+	test_desk_prepare(&f->dir, &f->db, &f->cfg);
 	struct wb_err err = { 0 };
-	config_load("/dev/null", &f->cfg, &err);
-	char *tpl = xasprintf("%s/docs/templates", test_root());
-	set(&f->cfg.templates_dir, tpl);
-	free(tpl);
-	set(&f->cfg.mail_from, "support@weibao.example.cn");
-	set(&f->cfg.mail_domain, "weibao.example.cn");
+	test_desk_mail_config(&f->cfg);
 	clock_set_fixed(T0);
 	assert_int_equal(desk_open(&f->cfg, f->db, "admin1", &f->d, &err), 0);
 	outbox_attach(f->d, &f->cfg);
@@ -53,13 +41,8 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 	desk_close(&f->viewer);
-	desk_close(&f->d);
-	config_clear(&f->cfg);
-	test_rmtree(f->dir);
-	free(f->dir);
-	free(f->db);
+	test_desk_close(&f->dir, &f->db, &f->cfg, &f->d);
 	free(f);
-	clock_set_fixed(0);
 	return 0;
 }
 

@@ -1,7 +1,7 @@
 /* test_notice_mail.c — maintenance notices written for their reader: long dates on the reader's wall
  * clock (fmt_long_datetime_in, fmt_zone) and outbox_plan_mail choosing the reader's language without
  * leaving the process in it. */
-#include "testutil.h"
+#include "testdesk.h"
 
 #include "config.h"
 #include "desk.h"
@@ -77,25 +77,13 @@ struct fx {
 	struct desk *d;
 };
 
-static void set(char **field, const char *v)
-{
-	free(*field);
-	*field = v ? xstrdup(v) : NULL;
-}
-
 static int setup(void **state)
 {
 	struct fx *f = xcalloc(1, sizeof *f);
-	f->dir = test_tmpdir();
-	f->db = xasprintf("%s/desk.db", f->dir);
+	test_desk_prepare(&f->dir, &f->db, &f->cfg);
 	struct wb_err err = { 0 };
-	assert_int_equal(config_load("/dev/null", &f->cfg, &err), 0);
-	char tpl[512];
-	snprintf(tpl, sizeof tpl, "%s/docs/templates", test_root());
-	set(&f->cfg.templates_dir, tpl);
-	set(&f->cfg.mail_from, "support@weibao.example.cn");
-	set(&f->cfg.mail_domain, "weibao.example.cn");
-	set(&f->cfg.desk_name, "Desk");
+	test_desk_mail_config(&f->cfg);
+	test_cfg_set(&f->cfg.desk_name, "Desk");
 	clock_set_fixed(at("2026-11-25T02:00:00Z"));
 	assert_int_equal(desk_open(&f->cfg, f->db, "admin1", &f->d, &err), 0);
 	outbox_attach(f->d, &f->cfg);
@@ -106,13 +94,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	desk_close(&f->d);
-	config_clear(&f->cfg);
-	test_rmtree(f->dir);
-	free(f->dir);
-	free(f->db);
+	test_desk_close(&f->dir, &f->db, &f->cfg, &f->d);
 	free(f);
-	clock_set_fixed(0);
 	return 0;
 }
 

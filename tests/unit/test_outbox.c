@@ -1,6 +1,6 @@
 /* The outbox end to end: the desk queues mail in the transaction of a reply, the sender hands
  * it to a real SMTP server (tests/smtpd.py, aiosmtpd on 127.0.0.1), and what arrived is parsed. */
-#include "testutil.h"
+#include "testdesk.h"
 
 #include "config.h"
 #include "desk.h"
@@ -82,28 +82,15 @@ struct fx {
 	struct smtpd sv;
 };
 
-static void set(char **field, const char *v)
-{
-	free(*field);
-	*field = v ? xstrdup(v) : NULL;
-}
-
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	f->dir = test_tmpdir();
-	f->db = malloc(300);
-	snprintf(f->db, 300, "%s/desk.db", f->dir);
+	test_desk_prepare(&f->dir, &f->db, &f->cfg);
 	struct wb_err err = { 0 };
-	config_load("/dev/null", &f->cfg, &err);
-	char tpl[512];
-	snprintf(tpl, sizeof tpl, "%s/docs/templates", test_root());
-	set(&f->cfg.templates_dir, tpl);
-	set(&f->cfg.mail_from, "support@weibao.example.cn");
-	set(&f->cfg.mail_domain, "weibao.example.cn");
-	set(&f->cfg.desk_name, "维保支持");
-	set(&f->cfg.smtp_host, "127.0.0.1");
-	set(&f->cfg.smtp_tls, "none");
+	test_desk_mail_config(&f->cfg);
+	test_cfg_set(&f->cfg.desk_name, "维保支持");
+	test_cfg_set(&f->cfg.smtp_host, "127.0.0.1");
+	test_cfg_set(&f->cfg.smtp_tls, "none");
 	f->cfg.smtp_timeout = 5;
 	clock_set_fixed(T0);
 	assert_int_equal(desk_open(&f->cfg, f->db, "admin1", &f->d, &err), 0);
@@ -116,14 +103,23 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 	smtpd_stop(&f->sv);
-	desk_close(&f->d);
-	config_clear(&f->cfg);
-	test_rmtree(f->dir);
-	free(f->dir);
-	free(f->db);
+	test_desk_close(&f->dir, &f->db, &f->cfg, &f->d);
 	free(f);
-	clock_set_fixed(0);
 	return 0;
+}
+
+/* Asserts that ticket id has an event line naming both a and b (the refused address and the code). */
+static void assert_event(struct fx *f, int64_t id, const char *a, const char *b)
+{
+	struct message_list ml;
+	struct wb_err err = { 0 };
+	assert_int_equal(desk_ticket_messages(f->d, id, &ml, &err), 0);
+	bool seen = false;
+	for (size_t i = 0; i < ml.n; i++)
+		if (ml.items[i].kind == MSG_EVENT && strstr(ml.items[i].body, a) && strstr(ml.items[i].body, b))
+			seen = true;
+	assert_true(seen);
+	message_list_free(&ml);
 }
 
 static void use_server(struct fx *f, const char *const *extra)
@@ -293,11 +289,11 @@ static void test_starttls_auth(void **state)
 	struct fx *f = *state;
 	const char *args[] = { "--tls", "--auth", "agent:s3cret 密码", NULL };
 	use_server(f, args);
-	set(&f->cfg.smtp_host, "localhost");
-	set(&f->cfg.smtp_tls, "starttls");
-	set(&f->cfg.smtp_ca_file, f->sv.ca);
-	set(&f->cfg.smtp_user, "agent");
-	set(&f->cfg.smtp_password_command, "printf 's3cret 密码\\nsecond line\\n'");
+	test_cfg_set(&f->cfg.smtp_host, "localhost");
+	test_cfg_set(&f->cfg.smtp_tls, "starttls");
+	test_cfg_set(&f->cfg.smtp_ca_file, f->sv.ca);
+	test_cfg_set(&f->cfg.smtp_user, "agent");
+	test_cfg_set(&f->cfg.smtp_password_command, "printf 's3cret 密码\\nsecond line\\n'");
 	new_ticket(f, "TLS 测试", "ops@example.cn", NULL);
 	struct outbox_report r;
 	pass_ok(f, &r);
@@ -311,7 +307,7 @@ static void test_starttls_auth(void **state)
 	free(got);
 
 	/* a password command that fails is a clear settings error; mail stays queued */
-	set(&f->cfg.smtp_password_command, "exit 3");
+	test_cfg_set(&f->cfg.smtp_password_command, "exit 3");
 	new_ticket(f, "again", "ops@example.cn", NULL);
 	struct wb_err err = { 0 };
 	assert_int_equal(outbox_send_pass(f->d, NULL, &r, &err), WB_EINVAL);
@@ -328,11 +324,11 @@ static void test_wrong_password(void **state)
 	struct fx *f = *state;
 	const char *args[] = { "--tls", "--auth", "agent:right", NULL };
 	use_server(f, args);
-	set(&f->cfg.smtp_host, "localhost");
-	set(&f->cfg.smtp_tls, "starttls");
-	set(&f->cfg.smtp_ca_file, f->sv.ca);
-	set(&f->cfg.smtp_user, "agent");
-	set(&f->cfg.smtp_password, "wrong");
+	test_cfg_set(&f->cfg.smtp_host, "localhost");
+	test_cfg_set(&f->cfg.smtp_tls, "starttls");
+	test_cfg_set(&f->cfg.smtp_ca_file, f->sv.ca);
+	test_cfg_set(&f->cfg.smtp_user, "agent");
+	test_cfg_set(&f->cfg.smtp_password, "wrong");
 	new_ticket(f, "pw 1", "ops@example.cn", NULL);
 	new_ticket(f, "pw 2", "ops@example.cn", NULL);
 	struct outbox_report r;
@@ -351,7 +347,7 @@ static void test_wrong_password(void **state)
 	assert_int_equal(v[0].attempts + v[1].attempts, 0); /* not counted as tries */
 	outbox_items_free(&v, n);
 
-	set(&f->cfg.smtp_password, "right");
+	test_cfg_set(&f->cfg.smtp_password, "right");
 	pass_ok(f, &r);
 	assert_int_equal(r.sent, 2);
 	outbox_report_clear(&r);
@@ -469,16 +465,7 @@ static void test_permfail_reported(void **state)
 	outbox_report_clear(&r);
 	assert_int_equal(count_state(f, OUTBOX_FAILED), 1);
 	assert_int_equal(smtpd_count(&f->sv), 0);
-	struct message_list ml;
-	struct wb_err err = { 0 };
-	assert_int_equal(desk_ticket_messages(f->d, id, &ml, &err), 0);
-	bool seen = false;
-	for (size_t i = 0; i < ml.n; i++)
-		if (ml.items[i].kind == MSG_EVENT && strstr(ml.items[i].body, "gone@example.cn") &&
-		    strstr(ml.items[i].body, "550"))
-			seen = true;
-	assert_true(seen);
-	message_list_free(&ml);
+	assert_event(f, id, "gone@example.cn", "550");
 	/* never retried by itself */
 	clock_set_fixed(T0 + 86400);
 	pass_ok(f, &r);
@@ -603,16 +590,7 @@ static void test_batch_permfail_middle(void **state)
 		assert_null(strstr(env, "gone@"));
 		free(env);
 	}
-	struct message_list ml;
-	struct wb_err err = { 0 };
-	assert_int_equal(desk_ticket_messages(f->d, gone, &ml, &err), 0);
-	bool seen = false;
-	for (size_t i = 0; i < ml.n; i++)
-		if (ml.items[i].kind == MSG_EVENT && strstr(ml.items[i].body, "gone@example.cn") &&
-		    strstr(ml.items[i].body, "550"))
-			seen = true;
-	assert_true(seen);
-	message_list_free(&ml);
+	assert_event(f, gone, "gone@example.cn", "550");
 }
 
 /* A 451 to one mail of a batch: it waits for its backoff, the others of the session go. */
@@ -772,7 +750,7 @@ static void test_reply_transaction(void **state)
 	assert_int_equal(reply(f, id, "two", 1, &err), WB_ECONFLICT);
 	assert_int_equal(count_state(f, OUTBOX_STATE_COUNT), 2);
 	/* the mail cannot be made (bad Message-ID domain): the reply itself is refused, not stored */
-	set(&f->cfg.mail_domain, "bad domain");
+	test_cfg_set(&f->cfg.mail_domain, "bad domain");
 	assert_int_equal(reply(f, id, "three", 0, &err), WB_EINVAL);
 	assert_non_null(strstr(err.msg, "bad domain"));
 	assert_int_equal(count_state(f, OUTBOX_STATE_COUNT), 2);
@@ -781,7 +759,7 @@ static void test_reply_transaction(void **state)
 	for (size_t i = 0; i < ml.n; i++)
 		assert_string_not_equal(ml.items[i].body, "three");
 	message_list_free(&ml);
-	set(&f->cfg.mail_domain, "weibao.example.cn");
+	test_cfg_set(&f->cfg.mail_domain, "weibao.example.cn");
 	/* a reply's attachments go out with it */
 	struct desk_attachment att = { 0 };
 	att.filename = "升级说明.pdf";
@@ -864,7 +842,7 @@ static void test_addresses_and_tag(void **state)
 	q.name = (char *)"Billing";
 	q.from_addr = (char *)"billing@weibao.example.cn";
 	assert_int_equal(store_queue_add(f->d->store, &q, NULL, &err), 0);
-	set(&f->cfg.tag_prefix, "Desk #");
+	test_cfg_set(&f->cfg.tag_prefix, "Desk #");
 	ticket_draft_init(&t);
 	t.subject = "invoice";
 	t.requester_email = "cfo@example.cn";
@@ -933,7 +911,7 @@ static void test_retry_cancel_to_dir(void **state)
 	outbox_report_clear(&r);
 	assert_int_equal(count_state(f, OUTBOX_QUEUED), 1);
 	/* no SMTP host and no folder: nothing tried */
-	set(&f->cfg.smtp_host, NULL);
+	test_cfg_set(&f->cfg.smtp_host, NULL);
 	assert_int_equal(outbox_send_pass(f->d, NULL, &r, &err), 0);
 	assert_true(r.no_smtp);
 	assert_int_equal(r.waiting, 1);
@@ -1006,7 +984,7 @@ static void test_templates(void **state)
 	fputs("Subject: Got it {{ ticket.id }}\n\nHello {{requester.name}}\n{{bogus}}\n", fp);
 	fclose(fp);
 	snprintf(dir, sizeof dir, "%s/tpl", f->dir);
-	set(&f->cfg.templates_dir, dir);
+	test_cfg_set(&f->cfg.templates_dir, dir);
 	assert_int_equal(outbox_template_path(&f->cfg, "en", "ack", &path, &err), 0);
 	assert_string_equal(path, file);
 	char *subj, *body;

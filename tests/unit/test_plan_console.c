@@ -1,6 +1,6 @@
 /* What the console's plan screens read through plan.h: a task's checklist with who ticked what, the
  * list of plans, a plan's schedule in words and its next start. A real SQLite file, a fixed clock. */
-#include "testutil.h"
+#include "plan_fixture.h"
 
 #include "config.h"
 #include "desk.h"
@@ -10,98 +10,17 @@
 
 #include <stdio.h>
 
-static wb_time T(const char *iso)
+/* A plan on erp from Mon 2026-11-23 09:00 in Shanghai, 30 minutes, no exception dates. */
+static int64_t console_plan(struct fx *f, const char *name, const char *rule, const char *checklist)
 {
-	wb_time t = 0;
-	assert_int_equal(clock_parse_iso(iso, &t), 0);
-	return t;
-}
-
-struct fx {
-	char *dir, *db;
-	struct wb_config cfg;
-	struct desk *d;
-};
-
-static int setup(void **state)
-{
-	struct fx *f = xcalloc(1, sizeof *f);
-	f->dir = test_tmpdir();
-	assert_non_null(f->dir);
-	setenv("XDG_CONFIG_HOME", f->dir, 1);
-	unsetenv("WEIBAO_CONFIG");
-	f->db = xasprintf("%s/desk.db", f->dir);
-	clock_set_fixed(T("2026-11-25T01:00:00Z")); /* Wednesday 09:00 in Shanghai */
-	struct wb_err err = { 0 };
-	assert_int_equal(config_load(NULL, &f->cfg, &err), 0);
-	if (desk_open(&f->cfg, f->db, "alice", &f->d, &err))
-		fail_msg("desk_open: %s", err.msg);
-	struct organisation o = { 0 };
-	o.name = (char *)"Acme";
-	o.timezone = (char *)"Asia/Shanghai";
-	assert_int_equal(directory_org_add(f->d, &o, NULL, &err), 0);
-	struct system_info y = { 0 };
-	y.name = (char *)"erp";
-	y.org = (char *)"Acme";
-	if (directory_system_add(f->d, &y, NULL, &err))
-		fail_msg("system: %s", err.msg);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	desk_close(&f->d);
-	config_clear(&f->cfg);
-	test_rmtree(f->dir);
-	free(f->dir);
-	free(f->db);
-	free(f);
-	clock_set_fixed(0);
-	return 0;
-}
-
-static int64_t add_plan(struct fx *f, const char *name, const char *rule, const char *checklist)
-{
-	struct plan p = { 0 };
-	p.name = (char *)name;
-	p.kind = (char *)"inspection";
-	p.system = (char *)"erp";
-	p.rrule = (char *)rule;
-	p.dtstart = (char *)"2026-11-23T09:00";
-	p.tz = (char *)"Asia/Shanghai";
-	p.duration_min = 30;
-	p.lead_hours = 24;
-	plan_set_checklist(&p, checklist);
-	int64_t id = 0;
-	struct wb_err err = { 0 };
-	int rc = plan_add(f->d, &p, &id, &err);
-	plan_set_checklist(&p, NULL);
-	if (rc)
-		fail_msg("plan_add: %s", err.msg);
-	return id;
-}
-
-static int64_t first_task(struct fx *f)
-{
-	struct ticket_filter flt;
-	ticket_filter_init(&flt);
-	flt.status_mask = (1u << STATUS_COUNT) - 1;
-	flt.kind = KIND_MAINTENANCE;
-	struct ticket_list l;
-	assert_int_equal(desk_ticket_page(f->d, &flt, SORT_ID, NULL, false, 1, &l, NULL), 0);
-	assert_int_equal(l.n, 1);
-	int64_t id = l.items[0].id;
-	ticket_list_free(&l);
-	return id;
+	return add_plan(f, name, rule, "2026-11-23T09:00", "Asia/Shanghai", 30, NULL, checklist);
 }
 
 static void test_task_checklist(void **state)
 {
 	struct fx *f = *state;
 	struct wb_err err = { 0 };
-	int64_t plan = add_plan(f, "db health", "FREQ=DAILY", "disk|logs|vacuum");
+	int64_t plan = console_plan(f, "db health", "FREQ=DAILY", "disk|logs|vacuum");
 	assert_int_equal(plan_generate(f->d, T("2026-11-25T00:00Z"), T("2026-11-26T00:00Z"), NULL, &err), 0);
 	int64_t task = first_task(f);
 	clock_set_fixed(T("2026-11-25T01:10:00Z"));
@@ -139,9 +58,9 @@ static void test_plan_list_and_next_start(void **state)
 {
 	struct fx *f = *state;
 	struct wb_err err = { 0 };
-	int64_t a = add_plan(f, "workday check", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", NULL);
-	int64_t b = add_plan(f, "gone", "FREQ=DAILY", NULL);
-	int64_t c = add_plan(f, "patch day", "FREQ=MONTHLY;BYDAY=2TU", "reboot");
+	int64_t a = console_plan(f, "workday check", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", NULL);
+	int64_t b = console_plan(f, "gone", "FREQ=DAILY", NULL);
+	int64_t c = console_plan(f, "patch day", "FREQ=MONTHLY;BYDAY=2TU", "reboot");
 	assert_int_equal(plan_remove(f->d, b, &err), 0);
 
 	struct plan *v;
@@ -182,7 +101,7 @@ static void test_plan_list_pages(void **state)
 	for (int i = 0; i < 205; i++) {
 		char name[32];
 		snprintf(name, sizeof name, "plan %d", i + 1);
-		add_plan(f, name, "FREQ=DAILY", NULL);
+		console_plan(f, name, "FREQ=DAILY", NULL);
 	}
 	struct plan *v;
 	size_t n;
