@@ -1,18 +1,11 @@
 /* test_fmt.c — long dates on a zone's wall clock (fmt_long_date_in), as the calendar's agenda heads its
  * days: the local date decides, in English and in Chinese. */
-#include "testutil.h"
+#include "testlocale.h"
 
 #include "fmt.h"
 #include "i18n.h"
 
 #include <stdlib.h>
-
-static wb_time at(const char *iso)
-{
-	wb_time t = 0;
-	assert_int_equal(clock_parse_iso(iso, &t), 0);
-	return t;
-}
 
 static void test_long_date_in_zone(void **state)
 {
@@ -37,14 +30,7 @@ static void test_long_date_in_zone(void **state)
 
 int main(void)
 {
-	char dir[4096];
-	snprintf(dir, sizeof dir, "%s/build/locale", test_root());
-	setenv("WEIBAO_LOCALEDIR", dir, 1);
-	setenv("LC_ALL", "C.UTF-8", 1);
-	unsetenv("LANGUAGE");
-	setenv("TZ", "UTC", 1);
-	tzset();
-	i18n_init(NULL);
+	test_locale_init();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_long_date_in_zone),
 	};

@@ -1,18 +1,11 @@
 /* test_i18n.c — the message language switch and dates written for a person (fmt_long_date). */
-#include "testutil.h"
+#include "testlocale.h"
 
 #include "fmt.h"
 #include "i18n.h"
 #include "sla.h"
 
 #include <time.h>
-
-static wb_time at(const char *iso)
-{
-	wb_time t = 0;
-	assert_int_equal(clock_parse_iso(iso, &t), 0);
-	return t;
-}
 
 static void test_long_date_english(void **state)
 {
@@ -110,14 +103,7 @@ static void test_long_date_local_day(void **state)
 
 int main(void)
 {
-	char dir[4096];
-	snprintf(dir, sizeof dir, "%s/build/locale", test_root());
-	setenv("WEIBAO_LOCALEDIR", dir, 1);
-	setenv("LC_ALL", "C.UTF-8", 1);
-	unsetenv("LANGUAGE");
-	setenv("TZ", "UTC", 1);
-	tzset();
-	i18n_init(NULL);
+	test_locale_init();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_long_date_english),
 		cmocka_unit_test(test_long_date_chinese),

@@ -2,6 +2,7 @@
  * clock (fmt_long_datetime_in, fmt_zone) and outbox_plan_mail choosing the reader's language without
  * leaving the process in it. */
 #include "testdesk.h"
+#include "testlocale.h"
 
 #include "config.h"
 #include "desk.h"
@@ -13,13 +14,6 @@
 
 #include <string.h>
 #include <time.h>
-
-static wb_time at(const char *iso)
-{
-	wb_time t = 0;
-	assert_int_equal(clock_parse_iso(iso, &t), 0);
-	return t;
-}
 
 /* 2026-11-26 20:00 UTC is Thursday evening in Berlin and already Friday in Shanghai. */
 static void test_long_datetime_in_zones(void **state)
@@ -166,14 +160,7 @@ static void test_plan_mail_in_reader_language(void **state)
 
 int main(void)
 {
-	char dir[4096];
-	snprintf(dir, sizeof dir, "%s/build/locale", test_root());
-	setenv("WEIBAO_LOCALEDIR", dir, 1);
-	setenv("LC_ALL", "C.UTF-8", 1);
-	unsetenv("LANGUAGE");
-	setenv("TZ", "UTC", 1);
-	tzset();
-	i18n_init(NULL);
+	test_locale_init();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_long_datetime_in_zones),
 		cmocka_unit_test(test_zone_names_offset),
