@@ -39,7 +39,8 @@ struct report {
 	struct report_due resolve_due_all;   /* the sum over kinds */
 	double response_compliance;    /* percent met / (met + late + overdue); -1 when nothing fell due */
 	double resolution_compliance;
-	double reopen_rate;            /* percent reopened / closed_total; -1 when nothing was closed */
+	double reopen_rate;            /* percent reopened / (closed_total + reopened and still open);
+					  -1 when nothing was resolved */
 	int64_t ratings_n;
 	double rating_avg;             /* 0 when there is no rating */
 	int64_t minutes_total;

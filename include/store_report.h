@@ -61,7 +61,8 @@ struct report_figures {
 	struct report_due resolve_due[KIND_COUNT];   /* resolution targets due in the period, by kind */
 	int64_t backlog;                             /* open at min(to, now) */
 	int64_t backlog_age[REPORT_AGE_BUCKETS];
-	int64_t reopened;                            /* status changes to "reopened" in the period */
+	int64_t reopened;                            /* tickets reopened in the period (once each) */
+	int64_t reopened_open;                       /* of those, not among the closed (reopened, still open) */
 	int64_t bugs_by_status[STATUS_COUNT];        /* bugs opened or resolved/closed in the period, by status now */
 	struct report_version *fixed;                /* bugs resolved in the period by fixed-in version, most first */
 	size_t n_fixed;

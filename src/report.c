@@ -299,7 +299,9 @@ int report_build(struct desk *d, const struct report_spec *spec, struct report *
 	}
 	out->response_compliance = report_due_percent(&g->response_due);
 	out->resolution_compliance = report_due_percent(&out->resolve_due_all);
-	out->reopen_rate = out->closed_total ? 100.0 * (double)g->reopened / (double)out->closed_total : -1;
+	/* of the tickets resolved in the period (closed now, or reopened since), the share reopened */
+	int64_t resolved = out->closed_total + g->reopened_open;
+	out->reopen_rate = resolved ? 100.0 * (double)g->reopened / (double)resolved : -1;
 	int64_t sum = 0;
 	for (int i = 0; i < 5; i++) {
 		out->ratings_n += g->ratings[i];

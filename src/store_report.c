@@ -135,6 +135,7 @@ static void row_backlog(sqlite3_stmt *st, struct report_figures *out)
 static void row_reopened(sqlite3_stmt *st, struct report_figures *out)
 {
 	out->reopened = sqlite3_column_int64(st, 0);
+	out->reopened_open = sqlite3_column_int64(st, 1);
 }
 
 static void row_fixed(sqlite3_stmt *st, struct report_figures *out)
@@ -219,7 +220,8 @@ static const struct query {
 		     "WHERE t.status NOT IN ('resolved','closed') AND t.created_at < :p{F} "
 		     "UNION ALL SELECT :p - t.created_at FROM tickets t "
 		     "WHERE " DONE " >= :p AND +t.created_at < :p{F})", row_backlog, OFF_NONE },
-	{ "reopened", "SELECT count(DISTINCT a.ticket_id) FROM audit a JOIN tickets t ON t.id = a.ticket_id "
+	{ "reopened", "SELECT count(DISTINCT a.ticket_id), count(DISTINCT CASE WHEN " KCS " AND " DONE " >= :from AND "
+		      DONE " < :to THEN NULL ELSE a.ticket_id END) FROM audit a JOIN tickets t ON t.id = a.ticket_id "
 		      "WHERE a.what = 'status' AND a.new_value = 'reopened' AND a.at >= :from AND a.at < :to{F}",
 	  row_reopened, OFF_NONE },
 	{ "fixed_versions", "SELECT coalesce(t.fixed_version, ''), count(*) FROM tickets t "
