@@ -3,6 +3,7 @@
 #define WB_STRBUF_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct strbuf {
 	char *s;     /* always NUL-terminated once anything was added */
@@ -21,6 +22,9 @@ char *strbuf_detach(struct strbuf *b);
 const char *strbuf_str(const struct strbuf *b); /* "" when empty */
 void strbuf_reset(struct strbuf *b);
 void strbuf_free(struct strbuf *b);
+/* Appends what stream f holds up to its end: 0 at the end, 1 when it stopped after passing max bytes
+ * (max 0: no limit), -1 on a read error. b is NUL-terminated afterwards even when nothing was read. */
+int strbuf_read(struct strbuf *b, FILE *f, size_t max);
 
 /* JSON string literal with quotes and escapes. NULL becomes null. */
 void strbuf_add_json(struct strbuf *b, const char *s);

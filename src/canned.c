@@ -64,10 +64,7 @@ int canned_load(const char *dir, const char *name, char **text, struct wb_err *e
 	}
 	free(path);
 	struct strbuf b = STRBUF_INIT;
-	char chunk[4096];
-	size_t got;
-	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-		strbuf_add(&b, chunk, got);
+	strbuf_read(&b, f, 0);
 	fclose(f);
 	*text = strbuf_detach(&b);
 	return WB_OK;

@@ -709,16 +709,14 @@ static int read_file(const char *path, char **out, struct wb_err *err)
 	if (!f)
 		return wb_err_set(err, WB_EIO, _("cannot read %s: %s"), path, strerror(errno));
 	struct strbuf b = STRBUF_INIT;
-	char buf[8192];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-		strbuf_add(&b, buf, n);
-		if (b.len > 16u * 1024 * 1024)
-			break;
-	}
+	int over = strbuf_read(&b, f, 16u * 1024 * 1024);
 	if (f != stdin)
 		fclose(f);
-	if (b.len > 16u * 1024 * 1024) {
+	if (over < 0) {
+		strbuf_free(&b);
+		return wb_err_set(err, WB_EIO, _("cannot read %s: %s"), path, strerror(EIO));
+	}
+	if (over > 0) {
 		strbuf_free(&b);
 		return wb_err_set(err, WB_EINVAL, _("%s is too large for a calendar file (more than 16 MB)"), path);
 	}
@@ -739,7 +737,7 @@ static int calendar_import(struct cli_ctx *ctx, int argc, char **argv)
 	if (!cli_has(&cmd, "ics") || !cli_has(&cmd, "system"))
 		return cli_usage_error(_("--ics FILE and --system S are required"));
 	struct wb_err err = { 0 };
-	char *text;
+	char *text = NULL;
 	if (read_file(cli_get(&cmd, "ics"), &text, &err))
 		return cli_fail(&err);
 	struct desk *d;

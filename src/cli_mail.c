@@ -5,6 +5,7 @@
 #include "i18n.h"
 #include "mailgate.h"
 #include "store_mail.h"
+#include "strbuf.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -20,21 +21,13 @@
 
 static int read_all(FILE *f, char **out, size_t *len)
 {
-	size_t cap = 65536, n = 0, r;
-	char *buf = xmalloc(cap);
-	while ((r = fread(buf + n, 1, cap - n, f)) > 0) {
-		n += r;
-		if (n == cap) {
-			cap *= 2;
-			buf = xrealloc(buf, cap);
-		}
-	}
-	if (ferror(f)) {
-		free(buf);
+	struct strbuf b = STRBUF_INIT;
+	if (strbuf_read(&b, f, 0) < 0) {
+		strbuf_free(&b);
 		return -1;
 	}
-	*out = buf;
-	*len = n;
+	*len = b.len;
+	*out = strbuf_detach(&b);
 	return 0;
 }
 

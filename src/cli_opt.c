@@ -1,6 +1,7 @@
 #include "cli_opt.h"
 
 #include "i18n.h"
+#include "strbuf.h"
 #include "ticket.h"
 #include "utf8.h"
 #include "xmalloc.h"
@@ -205,22 +206,13 @@ int cli_read_body(const char *path, char **out, struct wb_err *err)
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	if (!f)
 		return wb_err_set(err, WB_EINVAL, _("cannot read %s: %s"), path, strerror(errno));
-	size_t cap = 4096, len = 0;
-	char *buf = xmalloc(cap);
-	size_t n;
-	while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-		len += n;
-		if (len > TICKET_BODY_MAX)
-			break;
-		if (cap - len - 1 == 0) {
-			cap *= 2;
-			buf = xrealloc(buf, cap);
-		}
-	}
+	struct strbuf b = STRBUF_INIT;
+	int over = strbuf_read(&b, f, TICKET_BODY_MAX);
 	if (f != stdin)
 		fclose(f);
-	buf[len] = '\0';
-	if (len > TICKET_BODY_MAX) {
+	size_t len = b.len;
+	char *buf = strbuf_detach(&b);
+	if (over > 0) {
 		free(buf);
 		return wb_err_set(err, WB_EINVAL, _("message body in %s is too large (more than %d bytes)"),
 				  strcmp(path, "-") == 0 ? _("standard input") : path, TICKET_BODY_MAX);

@@ -126,10 +126,7 @@ static char *read_file(const char *path, struct wb_err *err)
 		return NULL;
 	}
 	struct strbuf b = STRBUF_INIT;
-	char buf[4096];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0 && b.len < TICKET_BODY_MAX)
-		strbuf_add(&b, buf, n);
+	strbuf_read(&b, f, TICKET_BODY_MAX);
 	fclose(f);
 	return strbuf_detach(&b);
 }

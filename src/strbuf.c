@@ -18,6 +18,20 @@ static void strbuf_grow(struct strbuf *b, size_t extra)
 	b->cap = cap;
 }
 
+int strbuf_read(struct strbuf *b, FILE *f, size_t max)
+{
+	char chunk[8192];
+	size_t got;
+	size_t start = b->len;
+	strbuf_add(b, "", 0);
+	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		strbuf_add(b, chunk, got);
+		if (max && b->len - start > max)
+			return 1;
+	}
+	return ferror(f) ? -1 : 0;
+}
+
 void strbuf_add(struct strbuf *b, const char *s, size_t n)
 {
 	strbuf_grow(b, n);

@@ -421,10 +421,7 @@ static char *read_file(const char *path)
 	if (!f)
 		return NULL;
 	struct strbuf b = STRBUF_INIT;
-	char chunk[4096];
-	size_t got;
-	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-		strbuf_add(&b, chunk, got);
+	strbuf_read(&b, f, 0);
 	fclose(f);
 	return strbuf_detach(&b);
 }

@@ -1,6 +1,7 @@
 #include "ui_keys.h"
 
 #include "i18n.h"
+#include "strbuf.h"
 #include "xmalloc.h"
 
 #include <errno.h>
@@ -390,22 +391,10 @@ int ui_keymap_load_file(struct ui_keymap *km, const char *path, struct wb_err *e
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return wb_err_set(err, WB_EIO, _("cannot read key file %s: %s"), path, strerror(errno));
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	char chunk[4096];
-	size_t got;
-	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (len + got + 1 > cap) {
-			cap = (len + got + 1) * 2;
-			buf = xrealloc(buf, cap);
-		}
-		memcpy(buf + len, chunk, got);
-		len += got;
-	}
+	struct strbuf b = STRBUF_INIT;
+	strbuf_read(&b, f, 0);
 	fclose(f);
-	if (!buf)
-		buf = xstrdup("");
-	buf[len] = '\0';
+	char *buf = strbuf_detach(&b);
 	int rc = ui_keymap_parse(km, buf, path, err);
 	free(buf);
 	return rc;

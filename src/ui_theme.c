@@ -1,6 +1,7 @@
 #include "ui_theme.h"
 
 #include "i18n.h"
+#include "strbuf.h"
 #include "xmalloc.h"
 
 #include <errno.h>
@@ -230,27 +231,14 @@ int ui_theme_load_file(struct ui_theme *t, const char *path, struct wb_err *err)
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return wb_err_set(err, WB_EIO, _("cannot read theme %s: %s"), path, strerror(errno));
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	char chunk[4096];
-	size_t got;
-	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (len + got + 1 > cap) {
-			cap = (len + got + 1) * 2;
-			buf = xrealloc(buf, cap);
-		}
-		memcpy(buf + len, chunk, got);
-		len += got;
-	}
-	int bad = ferror(f);
+	struct strbuf b = STRBUF_INIT;
+	int bad = strbuf_read(&b, f, 0) < 0;
 	fclose(f);
 	if (bad) {
-		free(buf);
+		strbuf_free(&b);
 		return wb_err_set(err, WB_EIO, _("cannot read theme %s"), path);
 	}
-	if (!buf)
-		buf = xstrdup("");
-	buf[len] = '\0';
+	char *buf = strbuf_detach(&b);
 	int rc = ui_theme_parse(t, buf, path, err);
 	free(buf);
 	return rc;
